@@ -1,0 +1,6 @@
+/**
+ * The Model Registry backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { modelRegistryPlugin as default } from './plugin';

@@ -1,0 +1,26 @@
+import { isResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  modelCreatePermission,
+  modelRegistryPermissions,
+  RESOURCE_TYPE_MODEL_REGISTRY_MODEL,
+} from './permissions';
+
+describe('permissions', () => {
+  it('are all named under the model-registry. prefix, once each', () => {
+    const names = modelRegistryPermissions.map(p => p.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(/^model-registry\./);
+  });
+
+  it('tie every permission except create to the model resource type', () => {
+    for (const permission of modelRegistryPermissions) {
+      if (permission === modelCreatePermission) {
+        expect(isResourcePermission(permission)).toBe(false);
+      } else {
+        expect(
+          isResourcePermission(permission, RESOURCE_TYPE_MODEL_REGISTRY_MODEL),
+        ).toBe(true);
+      }
+    }
+  });
+});

@@ -1,0 +1,7 @@
+/**
+ * The Model Registry frontend plugin.
+ *
+ * @packageDocumentation
+ */
+export { modelRegistryPlugin as default } from './plugin';
+export { modelRegistryApiRef } from './api';

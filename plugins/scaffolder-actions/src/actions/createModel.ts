@@ -1,0 +1,86 @@
+import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { InputError, ResponseError } from '@backstage/errors';
+import {
+  describeInvalidModelName,
+  ModelRegistryApi,
+  ModelRegistryClient,
+} from '@mlreg/plugin-model-registry-common';
+import { examples } from './createModel.examples';
+
+/**
+ * `model-registry:model:create`: registers a model in the Model Registry on
+ * behalf of the user who runs the template.
+ */
+export function createModelAction(options: {
+  auth: AuthService;
+  discovery: DiscoveryService;
+  /** Overrides the client, e.g. to reach the registry at another address. */
+  client?: ModelRegistryApi;
+}) {
+  const client =
+    options.client ??
+    new ModelRegistryClient({ discoveryApi: options.discovery });
+  return createTemplateAction({
+    id: 'model-registry:model:create',
+    description: 'Registers a model in the Model Registry.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        name: z =>
+          z.string({ description: 'Model name: lowercase letters, digits and -' }),
+        owner: z =>
+          z.string({
+            description: 'Entity ref of the owning group or user, e.g. group:default/data-science',
+          }),
+        description: z =>
+          z.string({ description: 'What the model does' }).optional(),
+        task: z =>
+          z.string({ description: 'Task type, e.g. classification' }).optional(),
+        framework: z =>
+          z.string({ description: 'Framework, e.g. pytorch' }).optional(),
+        tags: z =>
+          z.array(z.string(), { description: 'Tags of the model' }).optional(),
+        repoUrl: z =>
+          z.string({ description: 'URL of the model repository' }).optional(),
+      },
+      output: {
+        modelName: z => z.string({ description: 'Name of the registered model' }),
+      },
+    },
+    async handler(ctx) {
+      const { name, repoUrl, ...rest } = ctx.input;
+      const invalid = describeInvalidModelName(name);
+      if (invalid) throw new InputError(invalid);
+      if (ctx.isDryRun) {
+        ctx.logger.info(`Dry run: would register model ${name}`);
+        ctx.output('modelName', name);
+        return;
+      }
+      const model = await ctx.checkpoint({
+        key: `model-registry.model.create.${name}`,
+        fn: async () => {
+          const { token } = await options.auth.getPluginRequestToken({
+            onBehalfOf: await ctx.getInitiatorCredentials(),
+            targetPluginId: 'model-registry',
+          });
+          try {
+            const created = await client.createModel(
+              { name, ...rest, links: repoUrl ? { repoUrl } : undefined },
+              { token },
+            );
+            return { name: created.name };
+          } catch (error) {
+            // The registry's own message says what is wrong with the input.
+            const reason =
+              error instanceof ResponseError ? error.cause.message : String(error);
+            throw new Error(`Registering model ${name} failed: ${reason}`);
+          }
+        },
+      });
+      ctx.logger.info(`Registered model ${model.name}`);
+      ctx.output('modelName', model.name);
+    },
+  });
+}
