@@ -28,8 +28,7 @@ export const modelsPage = PageBlueprint.make({
     title: 'Models',
     icon: <RiBrainLine />,
     routeRef: rootRouteRef,
-    loader: () =>
-      import('./components/ModelsPage').then(m => <m.ModelsPage />),
+    loader: () => import('./components/ModelsPage').then(m => <m.ModelsPage />),
   },
 });
 

@@ -15,7 +15,10 @@ const DEFAULT_PAGE_SIZE = 50;
 export class ModelService {
   constructor(private readonly store: DatabaseModelStore) {}
 
-  async createModel(request: CreateModelRequest, actor: string): Promise<Model> {
+  async createModel(
+    request: CreateModelRequest,
+    actor: string,
+  ): Promise<Model> {
     const invalid = describeInvalidModelName(request.name);
     if (invalid) throw new InputError(invalid);
     const created = await this.store.insertModel({
@@ -58,7 +61,10 @@ export class ModelService {
     });
     if (items.length <= limit) return { items };
     const page = items.slice(0, limit);
-    return { items: page, nextCursor: encodeCursor(page[page.length - 1].name) };
+    return {
+      items: page,
+      nextCursor: encodeCursor(page[page.length - 1].name),
+    };
   }
 }
 

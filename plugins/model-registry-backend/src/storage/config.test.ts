@@ -37,7 +37,10 @@ describe('prepareArtifactDirectory', () => {
   it('fails clearly when the path is a file', async () => {
     dir.setContent({ file: 'x' });
     await expect(
-      prepareArtifactDirectory({ type: 'filesystem', rootDir: dir.resolve('file') }),
+      prepareArtifactDirectory({
+        type: 'filesystem',
+        rootDir: dir.resolve('file'),
+      }),
     ).rejects.toThrow(/is not a writable directory/);
   });
 });

@@ -26,7 +26,9 @@ export function readStorageConfig(config: Config): ArtifactStorageConfig {
   const rootDir =
     storage?.getOptionalString('filesystem.rootDir') ?? DEFAULT_ROOT_DIR;
   if (rootDir.trim() === '') {
-    throw new Error('modelRegistry.storage.filesystem.rootDir must not be empty');
+    throw new Error(
+      'modelRegistry.storage.filesystem.rootDir must not be empty',
+    );
   }
   // Relative paths are relative to the backend's working directory.
   return { type, rootDir: resolvePath(rootDir) };

@@ -64,7 +64,10 @@ export class ModelRegistryClient implements ModelRegistryApi {
     return this.request('GET', `/models${qs ? `?${qs}` : ''}`, options);
   }
 
-  getModel(name: string, options?: ModelRegistryRequestOptions): Promise<Model> {
+  getModel(
+    name: string,
+    options?: ModelRegistryRequestOptions,
+  ): Promise<Model> {
     return this.request('GET', `/models/${encodeURIComponent(name)}`, options);
   }
 

@@ -13,14 +13,9 @@ describe('permissions', () => {
   });
 
   it('tie every permission except create to the model resource type', () => {
-    for (const permission of modelRegistryPermissions) {
-      if (permission === modelCreatePermission) {
-        expect(isResourcePermission(permission)).toBe(false);
-      } else {
-        expect(
-          isResourcePermission(permission, RESOURCE_TYPE_MODEL_REGISTRY_MODEL),
-        ).toBe(true);
-      }
-    }
+    const basic = modelRegistryPermissions.filter(
+      p => !isResourcePermission(p, RESOURCE_TYPE_MODEL_REGISTRY_MODEL),
+    );
+    expect(basic).toEqual([modelCreatePermission]);
   });
 });

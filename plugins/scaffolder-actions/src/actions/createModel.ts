@@ -29,15 +29,20 @@ export function createModelAction(options: {
     schema: {
       input: {
         name: z =>
-          z.string({ description: 'Model name: lowercase letters, digits and -' }),
+          z.string({
+            description: 'Model name: lowercase letters, digits and -',
+          }),
         owner: z =>
           z.string({
-            description: 'Entity ref of the owning group or user, e.g. group:default/data-science',
+            description:
+              'Entity ref of the owning group or user, e.g. group:default/data-science',
           }),
         description: z =>
           z.string({ description: 'What the model does' }).optional(),
         task: z =>
-          z.string({ description: 'Task type, e.g. classification' }).optional(),
+          z
+            .string({ description: 'Task type, e.g. classification' })
+            .optional(),
         framework: z =>
           z.string({ description: 'Framework, e.g. pytorch' }).optional(),
         tags: z =>
@@ -46,7 +51,8 @@ export function createModelAction(options: {
           z.string({ description: 'URL of the model repository' }).optional(),
       },
       output: {
-        modelName: z => z.string({ description: 'Name of the registered model' }),
+        modelName: z =>
+          z.string({ description: 'Name of the registered model' }),
       },
     },
     async handler(ctx) {
@@ -74,7 +80,9 @@ export function createModelAction(options: {
           } catch (error) {
             // The registry's own message says what is wrong with the input.
             const reason =
-              error instanceof ResponseError ? error.cause.message : String(error);
+              error instanceof ResponseError
+                ? error.cause.message
+                : String(error);
             throw new Error(`Registering model ${name} failed: ${reason}`);
           }
         },

@@ -1,0 +1,209 @@
+// Browser tests: starts the example portal on its own ports, drives Debian's
+// Chromium through playwright-core and saves a screenshot of every page it
+// checks under e2e/screenshots/.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const screenshots = join(root, 'e2e', 'screenshots');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const appUrl = 'http://localhost:3100';
+const backendUrl = 'http://localhost:7107';
+const startupTimeoutMs = 5 * 60_000;
+
+if (!existsSync(chromiumPath)) {
+  if (process.env.CI) {
+    console.error(
+      `FAIL: Chromium not found at ${chromiumPath}; CI must install the chromium package.`,
+    );
+    process.exit(1);
+  }
+  console.warn(
+    `\n${'!'.repeat(
+      72,
+    )}\n!! SKIPPED the browser tests: no Chromium at ${chromiumPath}.\n!! Install it (apt-get install chromium) or set CHROMIUM_PATH.\n${'!'.repeat(
+      72,
+    )}\n`,
+  );
+  process.exit(0);
+}
+
+function startPortal() {
+  const child = spawn(
+    'yarn',
+    [
+      'backstage-cli',
+      'repo',
+      'start',
+      '--config',
+      join(root, 'app-config.yaml'),
+      '--config',
+      join(root, 'e2e', 'app-config.e2e.yaml'),
+    ],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BROWSER: 'none' },
+    },
+  );
+  let output = '';
+  const keep = chunk => {
+    output = (output + chunk).slice(-20_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = false;
+  child.on('exit', () => {
+    exited = true;
+  });
+  return {
+    output: () => output,
+    exited: () => exited,
+    stop: () => {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+async function waitFor(url, deadline, portal) {
+  while (Date.now() < deadline) {
+    if (portal.exited()) throw new Error('the portal exited during startup');
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  throw new Error(`timed out waiting for ${url}`);
+}
+
+async function guestToken() {
+  const response = await fetch(`${backendUrl}/api/auth/guest/refresh`);
+  const body = await response.json();
+  return body.backstageIdentity.token;
+}
+
+async function registerModel(token, model) {
+  const response = await fetch(`${backendUrl}/api/model-registry/models`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Authorization: `Bearer ${token}`,
+    },
+    body: JSON.stringify(model),
+  });
+  if (response.status !== 201)
+    throw new Error(
+      `registering ${model.name}: ${response.status} ${await response.text()}`,
+    );
+}
+
+const checks = [];
+async function check(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    checks.push({ name, ok: true, ms: Date.now() - started });
+    console.log(`  ✓ ${name} (${Date.now() - started} ms)`);
+  } catch (error) {
+    checks.push({ name, ok: false });
+    console.log(`  ✕ ${name}\n    ${error.message.split('\n').join('\n    ')}`);
+    throw error;
+  }
+}
+
+const portal = startPortal();
+let browser;
+let failed = false;
+try {
+  const startedAt = Date.now();
+  console.log('Starting the portal on :3100 / :7107 ...');
+  const deadline = Date.now() + startupTimeoutMs;
+  await waitFor(`${backendUrl}/api/model-registry/health`, deadline, portal);
+  await waitFor(appUrl, deadline, portal);
+  console.log(`Portal up in ${Math.round((Date.now() - startedAt) / 1000)} s`);
+
+  await registerModel(await guestToken(), {
+    name: 'fraud-detector',
+    owner: 'group:default/data-science',
+    description: 'Scores card transactions for fraud',
+    task: 'classification',
+    framework: 'xgboost',
+    tags: ['payments'],
+  });
+
+  mkdirSync(screenshots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+    ],
+  });
+  const page = await browser.newPage({
+    viewport: { width: 1440, height: 900 },
+  });
+  page.setDefaultTimeout(60_000);
+
+  console.log('Browser tests');
+  await check('signs in as guest', async () => {
+    await page.goto(appUrl);
+    await page.getByRole('button', { name: /enter/i }).click();
+    await page.getByText('Model Registry portal').waitFor();
+    await page.screenshot({ path: join(screenshots, 'home.png') });
+  });
+
+  await check('lists the example entities in the catalog', async () => {
+    await page
+      .getByRole('link', { name: /catalog/i })
+      .first()
+      .click();
+    await page.getByText('checkout-service').waitFor();
+    await page.getByText('retention-dashboard').waitFor();
+    await page.screenshot({ path: join(screenshots, 'catalog.png') });
+  });
+
+  await check('shows the registered model on the Models page', async () => {
+    await page
+      .getByRole('link', { name: /^models$/i })
+      .first()
+      .click();
+    await page.getByText('fraud-detector').waitFor();
+    await page.getByText('Scores card transactions for fraud').waitFor();
+    await page.getByText('xgboost').waitFor();
+    await page.screenshot({ path: join(screenshots, 'models.png') });
+  });
+
+  await check('searches the Models page', async () => {
+    await page.getByRole('searchbox').fill('no-such-model');
+    await page.getByText('No models match "no-such-model"').waitFor();
+    await page.screenshot({ path: join(screenshots, 'models-search.png') });
+  });
+} catch (error) {
+  failed = true;
+  console.error(`\nBrowser tests failed: ${error.message}`);
+  console.error(`--- last portal output ---\n${portal.output().slice(-5000)}`);
+} finally {
+  await browser?.close();
+  portal.stop();
+}
+
+const passed = checks.filter(c => c.ok).length;
+console.log(
+  `\nBrowser tests: ${passed} passed, ${
+    checks.length - passed
+  } failed; screenshots in e2e/screenshots/`,
+);
+process.exit(failed ? 1 : 0);
