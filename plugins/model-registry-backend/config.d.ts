@@ -4,17 +4,64 @@ export interface Config {
     /** Where model artifacts are stored. */
     storage?: {
       /**
-       * The artifact store. Only `filesystem` is available so far.
+       * The artifact store: `filesystem` (a local or mounted directory) or
+       * `s3` (AWS S3 or any S3-compatible server).
        * @default filesystem
        */
-      type?: 'filesystem';
+      type?: 'filesystem' | 's3';
+      /**
+       * The largest artifact accepted, in bytes. Uploads stop with an error as
+       * soon as they exceed it. At most 5 TiB for `s3`, where it also sets the
+       * multipart part size, max(5 MiB, maxArtifactBytes / 10,000), and so the
+       * memory an upload holds: about three parts.
+       * @default 10737418240
+       */
+      maxArtifactBytes?: number;
       filesystem?: {
         /**
          * Directory of the artifacts. Relative paths resolve against the
-         * backend's working directory. Created at startup if missing.
+         * backend's working directory. Created at startup if missing; the
+         * backend refuses to start when it cannot write there.
          * @default model-registry-artifacts
          */
         rootDir?: string;
+      };
+      s3?: {
+        /** The bucket that holds the artifacts. Must exist. */
+        bucket: string;
+        /**
+         * The bucket's region.
+         * @default us-east-1
+         */
+        region?: string;
+        /**
+         * The S3 endpoint, for S3-compatible servers such as MinIO or Ceph,
+         * e.g. `http://minio:9000`. AWS's endpoint for the region if unset.
+         */
+        endpoint?: string;
+        /**
+         * Addresses the bucket in the path (`endpoint/bucket/key`) instead of
+         * the host name; most S3-compatible servers need this.
+         * @default false
+         */
+        forcePathStyle?: boolean;
+        /**
+         * Access key id. Without it and `secretAccessKey`, the AWS SDK's
+         * default credential chain applies (environment, shared profile,
+         * web identity, instance or task role).
+         * @visibility secret
+         */
+        accessKeyId?: string;
+        /**
+         * Secret access key belonging to `accessKeyId`.
+         * @visibility secret
+         */
+        secretAccessKey?: string;
+        /**
+         * Folder inside the bucket under which artifacts are stored, e.g.
+         * `model-registry`; the bucket's root if unset.
+         */
+        prefix?: string;
       };
     };
   };

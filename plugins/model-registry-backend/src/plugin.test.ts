@@ -1,19 +1,16 @@
 import {
   mockCredentials,
   mockServices,
-  startTestBackend,
   TestDatabaseId,
-  TestDatabases,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { createMockDirectory } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { modelRegistryPlugin } from './plugin';
+import {
+  databases,
+  startRegistry as start,
+} from './__testUtils__/startRegistry';
 
 jest.setTimeout(60_000);
-
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
-const artifactDir = createMockDirectory();
 
 async function startRegistry(
   databaseId: TestDatabaseId,
@@ -21,20 +18,8 @@ async function startRegistry(
     | AuthorizeResult.ALLOW
     | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
 ) {
-  const knex = await databases.init(databaseId);
-  const { server } = await startTestBackend({
-    features: [
-      modelRegistryPlugin,
-      mockServices.database.factory({ knex }),
-      mockServices.permissions.factory({ result: permission }),
-      mockServices.rootConfig.factory({
-        data: {
-          modelRegistry: {
-            storage: { filesystem: { rootDir: artifactDir.resolve('store') } },
-          },
-        },
-      }),
-    ],
+  const { server } = await start(databaseId, {
+    features: [mockServices.permissions.factory({ result: permission })],
   });
   return server;
 }

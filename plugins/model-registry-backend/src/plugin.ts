@@ -2,15 +2,24 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { modelRegistryPermissions } from '@mlreg/plugin-model-registry-common';
-import { DatabaseModelStore } from './database/DatabaseModelStore';
+import { RegistryDatabase } from './database/RegistryDatabase';
+import { OutboxDispatcher } from './outbox/OutboxDispatcher';
 import {
   modelPermissionResourceRef,
   modelPermissionRules,
 } from './permissions/rules';
-import { ModelService } from './service/ModelService';
-import { createRouter } from './service/router';
-import { prepareArtifactDirectory, readStorageConfig } from './storage/config';
+import { createRouter } from './router/createRouter';
+import { AliasService } from './service/AliasService';
+import { ArtifactCleaner } from './service/ArtifactCleaner';
+import { AuditService } from './service/AuditService';
+import { KpiService } from './service/KpiService';
+import { LineageService } from './service/LineageService';
+import { ModelService, publicModel } from './service/ModelService';
+import { VersionService } from './service/VersionService';
+import { createArtifactStore } from './storage/createArtifactStore';
+import packageJson from '../package.json';
 
 /**
  * The Model Registry backend plugin, served under `/api/model-registry`.
@@ -20,6 +29,9 @@ export const modelRegistryPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        auth: coreServices.auth,
+        auditor: coreServices.auditor,
+        catalog: catalogServiceRef,
         config: coreServices.rootConfig,
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
@@ -27,33 +39,84 @@ export const modelRegistryPlugin = createBackendPlugin({
         logger: coreServices.logger,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
       },
-      async init({
-        config,
-        database,
-        httpAuth,
-        httpRouter,
-        logger,
-        permissions,
-        permissionsRegistry,
-      }) {
-        const storage = readStorageConfig(config);
-        await prepareArtifactDirectory(storage);
-        logger.info(`Artifacts are stored under ${storage.rootDir}`);
+      async init(deps) {
+        const { config, logger, scheduler } = deps;
+        const artifacts = await createArtifactStore(config, logger);
+        logger.info(`Artifacts are stored in ${artifacts.describe()}`);
 
-        const store = await DatabaseModelStore.create({ database });
-        const models = new ModelService(store);
+        const db = await RegistryDatabase.create({ database: deps.database });
+        const models = new ModelService(db);
+        const versions = new VersionService(
+          db,
+          models,
+          artifacts,
+          artifacts.maxBytes,
+        );
+        const services = {
+          models,
+          versions,
+          aliases: new AliasService(db, models),
+          kpis: new KpiService(db, models, versions),
+          audit: new AuditService(db),
+          lineage: new LineageService(db, models, async modelName => {
+            // Components declare `dependsOn: [model:<name>]` in catalog-info.yaml.
+            const { items } = await deps.catalog.getEntities(
+              {
+                filter: { 'relations.dependsOn': `model:default/${modelName}` },
+                fields: [
+                  'kind',
+                  'metadata.name',
+                  'metadata.namespace',
+                  'metadata.title',
+                ],
+              },
+              { credentials: await deps.auth.getOwnServiceCredentials() },
+            );
+            return items.map(entity => ({
+              entityRef: `${entity.kind.toLocaleLowerCase('en-US')}:${
+                entity.metadata.namespace ?? 'default'
+              }/${entity.metadata.name}`,
+              title: entity.metadata.title ?? entity.metadata.name,
+            }));
+          }),
+        };
 
-        permissionsRegistry.addResourceType({
+        deps.permissionsRegistry.addResourceType({
           resourceRef: modelPermissionResourceRef,
           permissions: modelRegistryPermissions,
           rules: modelPermissionRules,
-          getResources: names =>
-            Promise.all(names.map(name => store.getModel(name))),
+          getResources: async names => {
+            const found = await db.read.models.getByNames(names);
+            return names.map(name => {
+              const model = found.find(m => m.name === name);
+              return model && publicModel(model);
+            });
+          },
         });
 
-        httpRouter.use(await createRouter({ httpAuth, permissions, models }));
-        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        deps.httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+            services,
+            version: packageJson.version,
+          }),
+        );
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
+        deps.httpRouter.addAuthPolicy({
+          path: '/openapi.json',
+          allow: 'unauthenticated',
+        });
+
+        const dispatcher = new OutboxDispatcher(db, logger);
+        await dispatcher.schedule(scheduler);
+        await new ArtifactCleaner(db, artifacts, logger).schedule(scheduler);
       },
     });
   },

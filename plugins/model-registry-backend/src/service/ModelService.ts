@@ -3,81 +3,209 @@ import {
   CreateModelRequest,
   describeInvalidModelName,
   Model,
+  ModelLinks,
   Page,
 } from '@mlreg/plugin-model-registry-common';
-import { DatabaseModelStore } from '../database/DatabaseModelStore';
-import { ModelFilter } from '../permissions/rules';
+import { randomUUID } from 'node:crypto';
+import {
+  ModelChanges,
+  ModelQuery,
+  ModelRef,
+  StoredModel,
+} from '../database/ModelStore';
+import { RegistryDatabase } from '../database/RegistryDatabase';
+import { isUniqueViolation } from '../database/util';
+import { Actor } from './Actor';
+import { decodeCursor, encodeCursor } from './cursor';
+import { recordChange } from './recordChange';
 
-const MAX_PAGE_SIZE = 200;
-const DEFAULT_PAGE_SIZE = 50;
+/** Strips the internal id from a stored model. */
+export function publicModel({ id: _id, ...model }: StoredModel): Model {
+  return model;
+}
 
-/** Domain rules for models: naming, uniqueness, paging. */
+/** Domain rules for models: naming, uniqueness, archiving, deletion. */
 export class ModelService {
-  constructor(private readonly store: DatabaseModelStore) {}
+  constructor(private readonly db: RegistryDatabase) {}
 
-  async createModel(
-    request: CreateModelRequest,
-    actor: string,
-  ): Promise<Model> {
+  async create(request: CreateModelRequest, actor: Actor): Promise<Model> {
     const invalid = describeInvalidModelName(request.name);
     if (invalid) throw new InputError(invalid);
-    const created = await this.store.insertModel({
-      name: request.name,
-      owner: request.owner,
-      description: request.description ?? '',
-      task: request.task,
-      framework: request.framework,
-      tags: [...new Set(request.tags ?? [])],
-      links: request.links ?? {},
-      actor,
-    });
-    if (!created) {
-      throw new ConflictError(`model "${request.name}" already exists`);
+    const id = randomUUID();
+    const now = new Date();
+    try {
+      await this.db.transaction(async stores => {
+        await stores.models.insert(
+          id,
+          {
+            name: request.name,
+            owner: request.owner,
+            description: request.description ?? '',
+            task: request.task,
+            framework: request.framework,
+            tags: [...new Set(request.tags ?? [])],
+            links: request.links ?? {},
+            actor: actor.ref,
+          },
+          now,
+        );
+        const created = (await stores.models.getByName(request.name))!;
+        await recordChange(stores, actor, now, {
+          action: 'model.create',
+          event: 'model.created',
+          target: `model:${request.name}`,
+          model: created,
+          after: publicModel(created),
+          payload: { model: publicModel(created) },
+        });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(`model "${request.name}" already exists`);
+      }
+      throw error;
     }
-    return created;
+    return this.get(request.name);
   }
 
-  async getModel(name: string): Promise<Model> {
-    const model = await this.store.getModel(name);
+  /** The id and state of a model, for the services of its versions, aliases and KPIs. */
+  async resolve(name: string): Promise<ModelRef> {
+    const model = await this.db.read.models.getRef(name);
     if (!model) throw new NotFoundError(`model "${name}" not found`);
     return model;
   }
 
-  async listModels(query: {
-    search?: string;
-    owner?: string;
-    limit?: number;
-    cursor?: string;
-    filter?: ModelFilter;
-  }): Promise<Page<Model>> {
-    const limit = Math.min(query.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-    const items = await this.store.listModels({
-      search: query.search,
-      owner: query.owner,
-      filter: query.filter,
-      after: query.cursor ? decodeCursor(query.cursor) : undefined,
+  async getStored(name: string): Promise<StoredModel> {
+    const model = await this.db.read.models.getByName(name);
+    if (!model) throw new NotFoundError(`model "${name}" not found`);
+    return model;
+  }
+
+  async get(name: string): Promise<Model> {
+    return publicModel(await this.getStored(name));
+  }
+
+  async list(
+    query: Omit<ModelQuery, 'after' | 'limit'> & {
+      limit: number;
+      cursor?: string;
+    },
+  ): Promise<Page<Model>> {
+    const { cursor, limit, ...rest } = query;
+    const after = cursor
+      ? decodeCursor(cursor, c =>
+          (typeof c.value === 'string' || typeof c.value === 'number') &&
+          typeof c.name === 'string'
+            ? { value: c.value, name: c.name }
+            : undefined,
+        )
+      : undefined;
+    const { items, sortValues } = await this.db.read.models.list({
+      ...rest,
+      after,
       // One extra row tells whether there is a next page.
       limit: limit + 1,
     });
-    if (items.length <= limit) return { items };
-    const page = items.slice(0, limit);
+    if (items.length <= limit) return { items: items.map(publicModel) };
+    const last = limit - 1;
     return {
-      items: page,
-      nextCursor: encodeCursor(page[page.length - 1].name),
+      items: items.slice(0, limit).map(publicModel),
+      nextCursor: encodeCursor({
+        value: sortValues[last],
+        name: items[last].name,
+      }),
     };
   }
-}
 
-function encodeCursor(lastName: string): string {
-  return Buffer.from(JSON.stringify({ after: lastName })).toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    if (typeof parsed?.after === 'string') return parsed.after;
-  } catch {
-    // reported below
+  async update(
+    name: string,
+    changes: ModelChanges & { links?: ModelLinks },
+    actor: Actor,
+  ): Promise<Model> {
+    await this.db.transaction(async stores => {
+      const before = await this.requireModel(
+        stores.models.getByName(name),
+        name,
+      );
+      const now = new Date();
+      await stores.models.update(before.id, changes, actor.ref, now);
+      const after = (await stores.models.getByName(name))!;
+      await recordChange(stores, actor, now, {
+        action: 'model.update',
+        event: 'model.updated',
+        target: `model:${name}`,
+        model: before,
+        before: publicModel(before),
+        after: publicModel(after),
+        payload: { model: publicModel(after) },
+      });
+    });
+    return this.get(name);
   }
-  throw new InputError('cursor is not one this API returned');
+
+  async setArchived(
+    name: string,
+    archived: boolean,
+    actor: Actor,
+  ): Promise<Model> {
+    await this.db.transaction(async stores => {
+      const model = await this.requireModel(
+        stores.models.getByName(name),
+        name,
+      );
+      if (model.archived === archived) return;
+      const now = new Date();
+      await stores.models.setArchived(
+        model.id,
+        archived ? now : null,
+        actor.ref,
+        now,
+      );
+      await recordChange(stores, actor, now, {
+        action: archived ? 'model.archive' : 'model.restore',
+        event: archived ? 'model.archived' : 'model.restored',
+        target: `model:${name}`,
+        model,
+        before: { archived: model.archived },
+        after: { archived },
+        payload: { model: name },
+      });
+    });
+    return this.get(name);
+  }
+
+  /** Deletes a model for good; only a model without versions can go. */
+  async delete(name: string, actor: Actor): Promise<void> {
+    await this.db.transaction(async stores => {
+      const model = await this.requireModel(
+        stores.models.getByName(name),
+        name,
+      );
+      const versions = await stores.versions.countForModel(model.id);
+      if (versions > 0) {
+        throw new ConflictError(
+          `model "${name}" has ${versions} version(s); archive it instead, only an empty model can be deleted`,
+        );
+      }
+      const now = new Date();
+      await recordChange(stores, actor, now, {
+        action: 'model.delete',
+        event: 'model.deleted',
+        target: `model:${name}`,
+        model,
+        before: publicModel(model),
+        payload: { model: name },
+      });
+      await stores.models.delete(model.id);
+    });
+  }
+
+  private async requireModel(
+    found: Promise<StoredModel | undefined>,
+    name: string,
+  ): Promise<StoredModel> {
+    const model = await found;
+    if (!model) throw new NotFoundError(`model "${name}" not found`);
+    return model;
+  }
 }

@@ -1,10 +1,22 @@
 import { ResponseError } from '@backstage/errors';
 import {
+  AuditQuery,
+  AuditRecord,
   CreateModelRequest,
   HealthStatus,
+  Kpi,
+  LineageGraph,
   ListModelsQuery,
+  ListVersionsQuery,
+  MetricTrendPoint,
   Model,
+  ModelAlias,
+  ModelVersion,
   Page,
+  RegisterVersionRequest,
+  SetKpiRequest,
+  UpdateModelRequest,
+  VersionComparison,
 } from '../types';
 
 /** The subset of Backstage's DiscoveryApi / DiscoveryService the client needs. */
@@ -18,18 +30,105 @@ export interface ModelRegistryRequestOptions {
   token?: string;
 }
 
+type Options = ModelRegistryRequestOptions;
+
 /** The Model Registry REST API, as one typed interface. */
 export interface ModelRegistryApi {
   getHealth(): Promise<HealthStatus>;
-  listModels(
-    query?: ListModelsQuery,
-    options?: ModelRegistryRequestOptions,
-  ): Promise<Page<Model>>;
-  getModel(name: string, options?: ModelRegistryRequestOptions): Promise<Model>;
-  createModel(
-    request: CreateModelRequest,
-    options?: ModelRegistryRequestOptions,
+  listModels(query?: ListModelsQuery, options?: Options): Promise<Page<Model>>;
+  getModel(name: string, options?: Options): Promise<Model>;
+  createModel(request: CreateModelRequest, options?: Options): Promise<Model>;
+  updateModel(
+    name: string,
+    changes: UpdateModelRequest,
+    options?: Options,
   ): Promise<Model>;
+  archiveModel(name: string, options?: Options): Promise<Model>;
+  restoreModel(name: string, options?: Options): Promise<Model>;
+  deleteModel(name: string, options?: Options): Promise<void>;
+  listVersions(
+    query: ListVersionsQuery,
+    options?: Options,
+  ): Promise<Page<ModelVersion>>;
+  getVersion(
+    model: string,
+    version: number,
+    options?: Options,
+  ): Promise<ModelVersion>;
+  registerVersion(
+    model: string,
+    request: RegisterVersionRequest,
+    options?: Options,
+  ): Promise<ModelVersion>;
+  updateVersion(
+    model: string,
+    version: number,
+    changes: {
+      description?: string;
+      tags?: string[];
+      annotations?: Record<string, string>;
+    },
+    options?: Options,
+  ): Promise<ModelVersion>;
+  failVersion(
+    model: string,
+    version: number,
+    reason: string,
+    options?: Options,
+  ): Promise<ModelVersion>;
+  /** URL of a version's artifact, for links and downloads. */
+  getArtifactUrl(model: string, version: number): Promise<string>;
+  compareVersions(
+    model: string,
+    versions: number[],
+    options?: Options,
+  ): Promise<VersionComparison>;
+  getMetricTrend(
+    model: string,
+    key: string,
+    options?: Options,
+  ): Promise<MetricTrendPoint[]>;
+  listAliases(model: string, options?: Options): Promise<ModelAlias[]>;
+  getVersionByAlias(
+    model: string,
+    alias: string,
+    options?: Options,
+  ): Promise<ModelVersion>;
+  setAlias(
+    model: string,
+    alias: string,
+    version: number,
+    options?: Options,
+  ): Promise<ModelAlias>;
+  deleteAlias(model: string, alias: string, options?: Options): Promise<void>;
+  listKpis(model: string, options?: Options): Promise<Kpi[]>;
+  setKpi(
+    model: string,
+    name: string,
+    request: SetKpiRequest,
+    options?: Options,
+  ): Promise<Kpi>;
+  getKpiHistory(model: string, name: string, options?: Options): Promise<Kpi[]>;
+  getLineage(model: string, options?: Options): Promise<LineageGraph>;
+  listAuditRecords(
+    model: string,
+    query?: AuditQuery,
+    options?: Options,
+  ): Promise<Page<AuditRecord>>;
+}
+
+const e = encodeURIComponent;
+
+function queryString(query: object): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      params.append(key, String(item));
+    }
+  }
+  const qs = params.toString();
+  return qs ? `?${qs}` : '';
 }
 
 /**
@@ -52,36 +151,209 @@ export class ModelRegistryClient implements ModelRegistryApi {
     return this.request('GET', '/health');
   }
 
-  listModels(
-    query: ListModelsQuery = {},
-    options?: ModelRegistryRequestOptions,
-  ): Promise<Page<Model>> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined) params.set(key, String(value));
-    }
-    const qs = params.toString();
-    return this.request('GET', `/models${qs ? `?${qs}` : ''}`, options);
+  listModels(query: ListModelsQuery = {}, options?: Options) {
+    return this.request<Page<Model>>(
+      'GET',
+      `/models${queryString(query)}`,
+      options,
+    );
   }
 
-  getModel(
+  getModel(name: string, options?: Options) {
+    return this.request<Model>('GET', `/models/${e(name)}`, options);
+  }
+
+  createModel(request: CreateModelRequest, options?: Options) {
+    return this.request<Model>('POST', '/models', options, request);
+  }
+
+  updateModel(name: string, changes: UpdateModelRequest, options?: Options) {
+    return this.request<Model>('PATCH', `/models/${e(name)}`, options, changes);
+  }
+
+  archiveModel(name: string, options?: Options) {
+    return this.request<Model>('POST', `/models/${e(name)}/archive`, options);
+  }
+
+  restoreModel(name: string, options?: Options) {
+    return this.request<Model>('POST', `/models/${e(name)}/restore`, options);
+  }
+
+  deleteModel(name: string, options?: Options) {
+    return this.request<void>('DELETE', `/models/${e(name)}`, options);
+  }
+
+  listVersions(query: ListVersionsQuery, options?: Options) {
+    const { model, ...rest } = query;
+    const path = model
+      ? `/models/${e(model)}/versions${queryString(rest)}`
+      : `/versions${queryString(rest)}`;
+    return this.request<Page<ModelVersion>>('GET', path, options);
+  }
+
+  getVersion(model: string, version: number, options?: Options) {
+    return this.request<ModelVersion>(
+      'GET',
+      `/models/${e(model)}/versions/${version}`,
+      options,
+    );
+  }
+
+  registerVersion(
+    model: string,
+    request: RegisterVersionRequest,
+    options?: Options,
+  ) {
+    return this.request<ModelVersion>(
+      'POST',
+      `/models/${e(model)}/versions`,
+      options,
+      request,
+    );
+  }
+
+  updateVersion(
+    model: string,
+    version: number,
+    changes: {
+      description?: string;
+      tags?: string[];
+      annotations?: Record<string, string>;
+    },
+    options?: Options,
+  ) {
+    return this.request<ModelVersion>(
+      'PATCH',
+      `/models/${e(model)}/versions/${version}`,
+      options,
+      changes,
+    );
+  }
+
+  failVersion(
+    model: string,
+    version: number,
+    reason: string,
+    options?: Options,
+  ) {
+    return this.request<ModelVersion>(
+      'POST',
+      `/models/${e(model)}/versions/${version}/fail`,
+      options,
+      { reason },
+    );
+  }
+
+  async getArtifactUrl(model: string, version: number): Promise<string> {
+    const baseUrl = await this.discovery.getBaseUrl('model-registry');
+    return `${baseUrl}/models/${e(model)}/versions/${version}/artifact`;
+  }
+
+  compareVersions(model: string, versions: number[], options?: Options) {
+    return this.request<VersionComparison>(
+      'GET',
+      `/models/${e(model)}/compare?versions=${versions.join(',')}`,
+      options,
+    );
+  }
+
+  async getMetricTrend(model: string, key: string, options?: Options) {
+    const { items } = await this.request<{ items: MetricTrendPoint[] }>(
+      'GET',
+      `/models/${e(model)}/metrics/${e(key)}/trend`,
+      options,
+    );
+    return items;
+  }
+
+  async listAliases(model: string, options?: Options) {
+    const { items } = await this.request<{ items: ModelAlias[] }>(
+      'GET',
+      `/models/${e(model)}/aliases`,
+      options,
+    );
+    return items;
+  }
+
+  getVersionByAlias(model: string, alias: string, options?: Options) {
+    return this.request<ModelVersion>(
+      'GET',
+      `/models/${e(model)}/aliases/${e(alias)}`,
+      options,
+    );
+  }
+
+  setAlias(model: string, alias: string, version: number, options?: Options) {
+    return this.request<ModelAlias>(
+      'PUT',
+      `/models/${e(model)}/aliases/${e(alias)}`,
+      options,
+      {
+        version,
+      },
+    );
+  }
+
+  deleteAlias(model: string, alias: string, options?: Options) {
+    return this.request<void>(
+      'DELETE',
+      `/models/${e(model)}/aliases/${e(alias)}`,
+      options,
+    );
+  }
+
+  async listKpis(model: string, options?: Options) {
+    const { items } = await this.request<{ items: Kpi[] }>(
+      'GET',
+      `/models/${e(model)}/kpis`,
+      options,
+    );
+    return items;
+  }
+
+  setKpi(
+    model: string,
     name: string,
-    options?: ModelRegistryRequestOptions,
-  ): Promise<Model> {
-    return this.request('GET', `/models/${encodeURIComponent(name)}`, options);
+    request: SetKpiRequest,
+    options?: Options,
+  ) {
+    return this.request<Kpi>(
+      'PUT',
+      `/models/${e(model)}/kpis/${e(name)}`,
+      options,
+      request,
+    );
   }
 
-  createModel(
-    request: CreateModelRequest,
-    options?: ModelRegistryRequestOptions,
-  ): Promise<Model> {
-    return this.request('POST', '/models', options, request);
+  async getKpiHistory(model: string, name: string, options?: Options) {
+    const { items } = await this.request<{ items: Kpi[] }>(
+      'GET',
+      `/models/${e(model)}/kpis/${e(name)}/history`,
+      options,
+    );
+    return items;
+  }
+
+  getLineage(model: string, options?: Options) {
+    return this.request<LineageGraph>(
+      'GET',
+      `/models/${e(model)}/lineage`,
+      options,
+    );
+  }
+
+  listAuditRecords(model: string, query: AuditQuery = {}, options?: Options) {
+    return this.request<Page<AuditRecord>>(
+      'GET',
+      `/models/${e(model)}/audit${queryString(query)}`,
+      options,
+    );
   }
 
   private async request<T>(
     method: string,
     path: string,
-    options?: ModelRegistryRequestOptions,
+    options?: Options,
     body?: unknown,
   ): Promise<T> {
     const baseUrl = await this.discovery.getBaseUrl('model-registry');
@@ -96,6 +368,7 @@ export class ModelRegistryClient implements ModelRegistryApi {
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
+    if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
 }

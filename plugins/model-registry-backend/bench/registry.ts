@@ -1,0 +1,616 @@
+/*
+ * Registry benchmark: registration throughput through the HTTP API against
+ * the same rows written straight with knex, and search / lookup latency on a
+ * large registry. It starts the real backend (createBackend, the plugin,
+ * static-token auth) on the chosen database.
+ *
+ *   yarn workspace @mlreg/plugin-model-registry-backend bench:registry
+ *
+ * BENCH_DB          sqlite (default) or postgres
+ * BENCH_PG_URL      admin connection string for postgres (default: the
+ *                   BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING, then
+ *                   postgresql://postgres@127.0.0.1:5432/postgres); a fresh
+ *                   database is created and dropped
+ * BENCH_VERSIONS    versions registered per throughput run (default 2000)
+ * BENCH_MODELS      models in the search data set (default 100000)
+ * BENCH_SEARCH_VERSIONS  versions in the search data set (default 1000000)
+ * BENCH_QUERIES     requests per latency figure (default 200)
+ * BENCH_UPLOAD_MB   size of the artifact uploaded through the API (default
+ *                   1024); curl sends it, so this process is the backend alone
+ *                   and its RSS is the backend's
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import knexFactory, { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import { AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+
+const DB = process.env.BENCH_DB ?? 'sqlite';
+const VERSIONS = Number(process.env.BENCH_VERSIONS ?? 2000);
+const MODELS = Number(process.env.BENCH_MODELS ?? 100_000);
+const SEARCH_VERSIONS = Number(process.env.BENCH_SEARCH_VERSIONS ?? 1_000_000);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
+const UPLOAD_MB = Number(process.env.BENCH_UPLOAD_MB ?? 1024);
+const CLIENTS = 8;
+const TOKEN = `bench-${randomUUID()}`;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function prepareDatabase(): Promise<{
+  connection: object;
+  cleanup: () => Promise<void>;
+}> {
+  const workDir = await fs.mkdtemp(join(tmpdir(), 'mlreg-bench-'));
+  if (DB === 'sqlite') {
+    return {
+      connection: {
+        client: 'better-sqlite3',
+        connection: { directory: join(workDir, 'sqlite') },
+      },
+      cleanup: () => fs.rm(workDir, { recursive: true, force: true }),
+    };
+  }
+  const adminUrl =
+    process.env.BENCH_PG_URL ??
+    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
+    'postgresql://postgres@127.0.0.1:5432/postgres';
+  const name = `mlreg_bench_${Date.now()}`;
+  const admin = knexFactory({ client: 'pg', connection: adminUrl });
+  await admin.raw(`create database ${name}`);
+  await admin.destroy();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    connection: {
+      client: 'pg',
+      connection: url.toString(),
+      // One database for all plugins, as the registry is the only one here.
+      pluginDivisionMode: 'schema',
+    },
+    cleanup: async () => {
+      const a = knexFactory({ client: 'pg', connection: adminUrl });
+      await a.raw(`drop database if exists ${name} with (force)`);
+      await a.destroy();
+      await fs.rm(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startBackend(database: object, port: number) {
+  const workDir = await fs.mkdtemp(join(tmpdir(), 'mlreg-bench-backend-'));
+  const configFile = join(workDir, 'app-config.json');
+  await fs.writeFile(
+    configFile,
+    JSON.stringify({
+      backend: {
+        baseUrl: `http://127.0.0.1:${port}`,
+        listen: { port, host: '127.0.0.1' },
+        database,
+        auth: {
+          externalAccess: [
+            { type: 'static', options: { token: TOKEN, subject: 'bench' } },
+          ],
+        },
+      },
+      modelRegistry: {
+        storage: { filesystem: { rootDir: join(workDir, 'artifacts') } },
+      },
+    }),
+  );
+  process.argv.push('--config', configFile);
+  const backend = createBackend();
+  backend.add(import('../src'));
+  await backend.start();
+  return backend;
+}
+
+function percentile(sorted: number[], p: number) {
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
+}
+
+async function latency(label: string, urls: () => string, baseUrl: string) {
+  const samples: number[] = [];
+  for (let i = 0; i < QUERIES; i++) {
+    const started = performance.now();
+    const res = await fetch(`${baseUrl}${urls()}`, {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
+    if (!res.ok) throw new Error(`${label}: ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  return {
+    label,
+    p50: percentile(samples, 50),
+    p95: percentile(samples, 95),
+  };
+}
+
+function versionBody(i: number) {
+  return {
+    source: {
+      runId: `run-${i}`,
+      commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+    },
+    artifact: { uri: `s3://bench/models/${i}.onnx`, format: 'onnx' },
+    parameters: { lr: 0.01, depth: 8 },
+    metrics: Array.from({ length: 20 }, (_, m) => ({
+      key: `metric_${m}`,
+      value: Math.random(),
+    })),
+    tags: Array.from({ length: 10 }, (_, t) => `tag-${t}`),
+  };
+}
+
+/** The registering clients: plain JS, run in a worker thread. */
+const CLIENT_SCRIPT = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { baseUrl, token, models, clients, versions } = workerData;
+const headers = { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' };
+const body = i => JSON.stringify({
+  source: { runId: 'run-' + i, commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678' },
+  artifact: { uri: 's3://bench/models/' + i + '.onnx', format: 'onnx' },
+  parameters: { lr: 0.01, depth: 8 },
+  metrics: Array.from({ length: 20 }, (_, m) => ({ key: 'metric_' + m, value: Math.random() })),
+  tags: Array.from({ length: 10 }, (_, t) => 'tag-' + t),
+});
+let next = 0;
+Promise.all(Array.from({ length: clients }, async (_, client) => {
+  const model = models[client % models.length];
+  while (next < versions) {
+    const i = next++;
+    const res = await fetch(baseUrl + '/models/' + model + '/versions', { method: 'POST', headers, body: body(i) });
+    if (res.status !== 201) throw new Error('register: ' + res.status + ' ' + (await res.text()));
+    await res.arrayBuffer();
+  }
+})).then(() => parentPort.postMessage('done'), e => { throw e; });
+`;
+
+/**
+ * Versions per second registered by CLIENTS concurrent clients, into one
+ * shared model (all contend for its version counter) or one model each.
+ */
+async function registerThroughput(baseUrl: string, sharedModel: boolean) {
+  const prefix = `throughput-${Date.now()}`;
+  const headers = {
+    Authorization: `Bearer ${TOKEN}`,
+    'Content-Type': 'application/json',
+  };
+  const models = Array.from(
+    { length: sharedModel ? 1 : CLIENTS },
+    (_, i) => `${prefix}-${i}`,
+  );
+  for (const name of models) {
+    await fetch(`${baseUrl}/models`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name, owner: 'group:default/bench' }),
+    });
+  }
+  // The clients run on their own thread, as remote clients would, so that
+  // they do not compete with the backend for its event loop.
+  const started = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const worker = new Worker(CLIENT_SCRIPT, {
+      eval: true,
+      workerData: {
+        baseUrl,
+        token: TOKEN,
+        models,
+        clients: CLIENTS,
+        versions: VERSIONS,
+      },
+    });
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+  });
+  return VERSIONS / ((performance.now() - started) / 1000);
+}
+
+/** The same rows as a registration, written with knex, one transaction per version. */
+async function knexThroughput(knex: Knex) {
+  const modelId = randomUUID();
+  const now = new Date();
+  await knex('models').insert({
+    id: modelId,
+    name: `knex-${Date.now()}`,
+    owner: 'group:default/bench',
+    description: '',
+    links: '{}',
+    created_at: now,
+    created_by: 'bench',
+    updated_at: now,
+    updated_by: 'bench',
+  });
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < VERSIONS) {
+        const i = next++;
+        const body = versionBody(i);
+        const id = randomUUID();
+        await knex.transaction(async tx => {
+          await tx('model_versions').insert({
+            id,
+            model_id: modelId,
+            version: i + 1,
+            status: 'READY',
+            description: '',
+            source_run_id: body.source.runId,
+            source_commit: body.source.commit,
+            artifact_uri: body.artifact.uri,
+            artifact_format: body.artifact.format,
+            parameters: JSON.stringify(body.parameters),
+            model_card: '{}',
+            annotations: '{}',
+            created_at: new Date(),
+            created_by: 'bench',
+            updated_at: new Date(),
+            updated_by: 'bench',
+          });
+          await tx('version_metrics').insert(
+            body.metrics.map(m => ({
+              version_id: id,
+              key: m.key,
+              value: m.value,
+              dataset: '',
+              step: 0,
+            })),
+          );
+          await tx('version_tags').insert(
+            body.tags.map(tag => ({ version_id: id, tag })),
+          );
+        });
+      }
+    }),
+  );
+  return VERSIONS / ((performance.now() - started) / 1000);
+}
+
+/** Writes `mb` MiB of random bytes to a file, outside any measurement. */
+async function makeArtifactFile(path: string, mb: number) {
+  const chunk = Buffer.alloc(1024 * 1024);
+  const out = createWriteStream(path);
+  for (let i = 0; i < mb; i++) {
+    for (let j = 0; j < chunk.length; j += 4)
+      chunk.writeUInt32LE((Math.random() * 2 ** 32) >>> 0, j);
+    if (!out.write(chunk)) await new Promise(r => out.once('drain', r));
+  }
+  await new Promise<void>((resolve, reject) =>
+    out.end((e?: Error) => (e ? reject(e) : resolve())),
+  );
+}
+
+/** Peak RSS growth of this process while `fn` runs, sampled every 50 ms. */
+async function withPeakRss<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; peakGrowthMiB: number }> {
+  global.gc?.();
+  const baseline = process.memoryUsage.rss();
+  let peak = baseline;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 50);
+  try {
+    const result = await fn();
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { result, peakGrowthMiB: (peak - baseline) / 1024 / 1024 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * A 1 GiB upload through the HTTP API (curl as the client), against copying
+ * the same bytes from file to file in this process.
+ */
+async function uploadThroughput(baseUrl: string) {
+  const dir = await fs.mkdtemp(join(tmpdir(), 'mlreg-bench-upload-'));
+  const source = join(dir, 'artifact.bin');
+  try {
+    await makeArtifactFile(source, UPLOAD_MB);
+    const bytes = UPLOAD_MB * 1024 * 1024;
+
+    const plainStart = performance.now();
+    await pipeline(
+      createReadStream(source),
+      createWriteStream(join(dir, 'copy.bin')),
+    );
+    const plain =
+      bytes / 1024 / 1024 / ((performance.now() - plainStart) / 1000);
+    await fs.rm(join(dir, 'copy.bin'));
+
+    const model = `upload-${Date.now()}`;
+    const headers = {
+      Authorization: `Bearer ${TOKEN}`,
+      'Content-Type': 'application/json',
+    };
+    await fetch(`${baseUrl}/models`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: model, owner: 'group:default/bench' }),
+    });
+    await fetch(`${baseUrl}/models/${model}/versions`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ artifactFormat: 'bin' }),
+    });
+    const { result: seconds, peakGrowthMiB } = await withPeakRss(async () => {
+      const started = performance.now();
+      const { stdout } = await promisify(execFile)(
+        'curl',
+        [
+          '-sS',
+          '--fail-with-body',
+          '-X',
+          'PUT',
+          '-T',
+          source,
+          '-H',
+          `Authorization: Bearer ${TOKEN}`,
+          '-H',
+          'Content-Type: application/octet-stream',
+          `${baseUrl}/models/${model}/versions/1/artifact`,
+        ],
+        { maxBuffer: 10 * 1024 * 1024 },
+      );
+      const version = JSON.parse(stdout);
+      if (version.status !== 'READY' || version.artifact.size !== bytes) {
+        throw new Error(`upload failed: ${stdout}`);
+      }
+      return (performance.now() - started) / 1000;
+    });
+    return { plain, api: bytes / 1024 / 1024 / seconds, peakGrowthMiB };
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Bulk-loads the search data set: MODELS models, SEARCH_VERSIONS versions. */
+async function seedSearchData(knex: Knex) {
+  const owners = Array.from(
+    { length: 50 },
+    (_, i) => `group:default/team-${i}`,
+  );
+  const frameworks = [
+    'pytorch',
+    'xgboost',
+    'sklearn',
+    'lightgbm',
+    'tensorflow',
+  ];
+  const perModel = Math.max(1, Math.floor(SEARCH_VERSIONS / MODELS));
+  const batch = 500;
+  const base = Date.UTC(2026, 0, 1);
+  for (let start = 0; start < MODELS; start += batch) {
+    const models: Record<string, unknown>[] = [];
+    const tags: Record<string, unknown>[] = [];
+    const versions: Record<string, unknown>[] = [];
+    const metrics: Record<string, unknown>[] = [];
+    const aliases: Record<string, unknown>[] = [];
+    for (let i = start; i < Math.min(MODELS, start + batch); i++) {
+      const id = randomUUID();
+      const created = new Date(base + i * 1000);
+      models.push({
+        id,
+        name: `model-${String(i).padStart(6, '0')}`,
+        owner: owners[i % owners.length],
+        description: `Model number ${i}`,
+        task: i % 2 ? 'classification' : 'regression',
+        framework: frameworks[i % frameworks.length],
+        links: '{}',
+        last_version: perModel,
+        created_at: created,
+        created_by: 'bench',
+        updated_at: created,
+        updated_by: 'bench',
+      });
+      tags.push({ model_id: id, tag: `domain-${i % 20}` });
+      for (let v = 1; v <= perModel; v++) {
+        const versionId = randomUUID();
+        versions.push({
+          id: versionId,
+          model_id: id,
+          version: v,
+          status: v === perModel && i % 10 === 0 ? 'PENDING' : 'READY',
+          description: '',
+          parameters: '{}',
+          model_card: '{}',
+          annotations: '{}',
+          created_at: new Date(created.getTime() + v),
+          created_by: 'bench',
+          updated_at: new Date(created.getTime() + v),
+          updated_by: 'bench',
+        });
+        metrics.push({
+          version_id: versionId,
+          key: 'accuracy',
+          value: ((i * 7 + v * 13) % 1000) / 1000,
+          dataset: '',
+          step: 0,
+        });
+        if (v === 1) {
+          aliases.push({
+            model_id: id,
+            alias: 'champion',
+            version_id: versionId,
+            updated_at: created,
+            updated_by: 'bench',
+          });
+        }
+      }
+    }
+    await knex.transaction(async tx => {
+      await tx.batchInsert('models', models, 250);
+      await tx.batchInsert('model_tags', tags, 500);
+      await tx.batchInsert('model_versions', versions, 250);
+      await tx.batchInsert('version_metrics', metrics, 500);
+      await tx.batchInsert('model_aliases', aliases, 500);
+    });
+    if (start % 10_000 === 0)
+      process.stdout.write(`\r  seeded ${start + batch} / ${MODELS} models`);
+  }
+  process.stdout.write('\n');
+  if (DB === 'postgres') await knex.raw('analyze');
+}
+
+async function main() {
+  // The request log of thousands of requests would drown the figures.
+  process.env.LOG_LEVEL ??= 'warn';
+  const { connection, cleanup } = await prepareDatabase();
+  const port = await freePort();
+  const backend = await startBackend(connection, port);
+  const baseUrl = `http://127.0.0.1:${port}/api/model-registry`;
+  const knex = knexFactory(
+    DB === 'sqlite'
+      ? {
+          client: 'better-sqlite3',
+          connection: {
+            filename: join(
+              (connection as any).connection.directory,
+              'model-registry.sqlite',
+            ),
+          },
+          useNullAsDefault: true,
+        }
+      : {
+          client: 'pg',
+          connection: (connection as any).connection,
+          searchPath: ['model-registry'],
+        },
+  );
+  try {
+    console.log(`Registry benchmark on ${DB}`);
+    console.log(
+      `\nRegistration: ${VERSIONS} versions, ${CLIENTS} concurrent clients, 20 metrics and 10 tags each`,
+    );
+    const direct = await knexThroughput(knex);
+    const many = await registerThroughput(baseUrl, false);
+    const one = await registerThroughput(baseUrl, true);
+    const ratio = (api: number) => ((api / direct) * 100).toFixed(0);
+    console.log(
+      `  knex, same rows, a transaction each  ${direct
+        .toFixed(0)
+        .padStart(6)} versions/s`,
+    );
+    console.log(
+      `  HTTP API, a model per client         ${many
+        .toFixed(0)
+        .padStart(6)} versions/s = ${ratio(many)} % of knex (target >= 50 %)`,
+    );
+    console.log(
+      `  HTTP API, all clients on one model   ${one
+        .toFixed(0)
+        .padStart(6)} versions/s = ${ratio(one)} % of knex`,
+    );
+
+    console.log(
+      `\nArtifact upload through the API: ${UPLOAD_MB} MiB, filesystem store`,
+    );
+    const upload = await uploadThroughput(baseUrl);
+    console.log(
+      `  file to file copy        ${upload.plain.toFixed(0).padStart(6)} MiB/s`,
+    );
+    console.log(
+      `  PUT .../artifact (curl)  ${upload.api
+        .toFixed(0)
+        .padStart(6)} MiB/s = ${((upload.api / upload.plain) * 100).toFixed(
+        0,
+      )} % (target >= 80 %)`,
+    );
+    console.log(
+      `  backend peak RSS growth  ${upload.peakGrowthMiB
+        .toFixed(1)
+        .padStart(6)} MiB (target < 64 MiB)`,
+    );
+
+    console.log(
+      `\nSearch data set: ${MODELS} models, ${SEARCH_VERSIONS} versions`,
+    );
+    const seedStart = performance.now();
+    await seedSearchData(knex);
+    console.log(
+      `  seeded in ${((performance.now() - seedStart) / 1000).toFixed(0)} s`,
+    );
+    const rand = (n: number) => Math.floor(Math.random() * n);
+    const name = () => `model-${String(rand(MODELS)).padStart(6, '0')}`;
+    const results = [
+      await latency(
+        'models: tag + owner, sorted by updatedAt desc, page of 50',
+        () =>
+          `/models?tag=domain-${rand(20)}&owner=group:default/team-${rand(
+            50,
+          )}&sort=updatedAt&order=desc&limit=50`,
+        baseUrl,
+      ),
+      await latency(
+        'models: framework + task, by name, page of 50',
+        () => `/models?framework=xgboost&task=classification&limit=50`,
+        baseUrl,
+      ),
+      await latency(
+        'models: name prefix, page of 50',
+        () => `/models?prefix=model-0${rand(9)}&limit=50`,
+        baseUrl,
+      ),
+      await latency(
+        'models: with alias champion, page of 50',
+        () => `/models?alias=champion&sort=createdAt&order=desc&limit=50`,
+        baseUrl,
+      ),
+      await latency(
+        'versions: accuracy >= 0.9, READY, newest first, page of 50',
+        () => `/versions?metric=accuracy%3E%3D0.9&status=READY&limit=50`,
+        baseUrl,
+      ),
+      await latency('get model by name', () => `/models/${name()}`, baseUrl),
+      await latency(
+        'get version by alias',
+        () => `/models/${name()}/aliases/champion`,
+        baseUrl,
+      ),
+    ];
+    for (const r of results) {
+      const target = r.label.startsWith('get') ? 10 : 50;
+      console.log(
+        `  ${r.label.padEnd(62)} p50 ${r.p50
+          .toFixed(1)
+          .padStart(6)} ms  p95 ${r.p95
+          .toFixed(1)
+          .padStart(6)} ms  (target p95 < ${target} ms)`,
+      );
+    }
+  } finally {
+    await knex.destroy();
+    await backend.stop();
+    await cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,69 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import { AliasStore } from './AliasStore';
+import { AuditStore } from './AuditStore';
+import { KpiStore } from './KpiStore';
+import { ModelStore } from './ModelStore';
+import { OutboxStore } from './OutboxStore';
+import { VersionStore } from './VersionStore';
+
+const migrationsDir = resolvePackagePath(
+  '@mlreg/plugin-model-registry-backend',
+  'migrations',
+);
+
+/** The registry's stores, bound to one connection or transaction. */
+export interface Stores {
+  models: ModelStore;
+  versions: VersionStore;
+  aliases: AliasStore;
+  kpis: KpiStore;
+  audit: AuditStore;
+  outbox: OutboxStore;
+}
+
+function bind(db: Knex, subscribers: () => string[]): Stores {
+  return {
+    models: new ModelStore(db),
+    versions: new VersionStore(db),
+    aliases: new AliasStore(db),
+    kpis: new KpiStore(db),
+    audit: new AuditStore(db),
+    outbox: new OutboxStore(db, subscribers),
+  };
+}
+
+/** The registry's database: migrations, reads and transactions. */
+export class RegistryDatabase {
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<RegistryDatabase> {
+    const client = await options.database.getClient();
+    if (!options.database.migrations?.skip && !options.skipMigrations) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new RegistryDatabase(client);
+  }
+
+  /** Stores for reads outside a transaction. */
+  readonly read: Stores;
+  private readonly subscriberIds: string[] = [];
+
+  constructor(private readonly db: Knex) {
+    this.read = bind(db, () => this.subscriberIds);
+  }
+
+  /** Every event written from now on gets a delivery for this subscriber. */
+  addOutboxSubscriber(id: string): void {
+    if (!this.subscriberIds.includes(id)) this.subscriberIds.push(id);
+  }
+
+  /** Runs `fn` in one transaction: all its writes land, or none. */
+  transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T> {
+    return this.db.transaction(tx => fn(bind(tx, () => this.subscriberIds)));
+  }
+}

@@ -1,0 +1,457 @@
+import {
+  DatasetUse,
+  Metric,
+  ModelCard,
+  ModelVersion,
+  ModelVersionStatus,
+  ParentVersion,
+} from '@mlreg/plugin-model-registry-common';
+import { Knex } from 'knex';
+import { ModelFilter } from '../permissions/rules';
+import { applyModelFilter } from './ModelStore';
+import { groupBy, parseJson, toIsoString } from './util';
+
+type VersionRow = {
+  id: string;
+  model_id: string;
+  version: number;
+  status: ModelVersionStatus;
+  description: string;
+  source_run_id: string | null;
+  source_commit: string | null;
+  source_uri: string | null;
+  artifact_key: string | null;
+  artifact_uri: string | null;
+  artifact_sha256: string | null;
+  artifact_size: number | string | null;
+  artifact_format: string | null;
+  parameters: string;
+  model_card: string;
+  annotations: string;
+  parent_version_id: string | null;
+  parent_relation: ParentVersion['relation'] | null;
+  failure_reason: string | null;
+  created_at: Date | string | number;
+  created_by: string;
+  updated_at: Date | string | number;
+  updated_by: string;
+};
+
+type MetricRow = {
+  version_id: string;
+  key: string;
+  value: number;
+  dataset: string;
+  step: number;
+};
+type TagRow = { version_id: string; tag: string };
+type DatasetRow = {
+  id: number;
+  version_id: string;
+  role: DatasetUse['role'];
+  entity_ref: string | null;
+  uri: string | null;
+  digest: string | null;
+};
+type AliasRow = { version_id: string; alias: string };
+type ParentRow = { id: string; version: number; name: string };
+
+/** A version as stored, with the ids other tables refer to. */
+export type StoredVersion = ModelVersion & {
+  id: string;
+  modelId: string;
+  artifactKey?: string;
+};
+
+/** Everything needed to insert a version. */
+export interface NewVersion {
+  id: string;
+  modelId: string;
+  version: number;
+  status: ModelVersionStatus;
+  description: string;
+  source: { runId?: string; commit?: string; uri?: string };
+  artifactKey?: string;
+  artifactUri?: string;
+  artifactSha256?: string;
+  artifactSize?: number;
+  artifactFormat?: string;
+  parameters: Record<string, string | number | boolean>;
+  metrics: Metric[];
+  datasets: DatasetUse[];
+  tags: string[];
+  modelCard: ModelCard;
+  annotations: Record<string, string>;
+  parentVersionId?: string;
+  parentRelation?: ParentVersion['relation'];
+  actor: string;
+}
+
+/** A metric condition of a version search, e.g. accuracy >= 0.9. */
+export interface MetricCondition {
+  key: string;
+  op: '>' | '>=' | '<' | '<=' | '=';
+  value: number;
+}
+
+/** A validated page request on versions. */
+export interface VersionQuery {
+  modelId?: string;
+  status?: ModelVersionStatus;
+  tag?: string;
+  metrics: MetricCondition[];
+  createdAfter?: Date;
+  createdBefore?: Date;
+  order: 'asc' | 'desc';
+  /** Keyset position: created_at and id of the last row seen (cross-model), or version (one model). */
+  after?: { version?: number; createdAt?: string; id?: string };
+  limit: number;
+  /** Permission filter on the owning models. */
+  filter?: ModelFilter;
+}
+
+/** SQL for versions, their metrics, tags and datasets. */
+export class VersionStore {
+  constructor(private readonly db: Knex) {}
+
+  async insert(version: NewVersion, now: Date): Promise<void> {
+    await this.db<VersionRow>('model_versions').insert({
+      id: version.id,
+      model_id: version.modelId,
+      version: version.version,
+      status: version.status,
+      description: version.description,
+      source_run_id: version.source.runId ?? null,
+      source_commit: version.source.commit ?? null,
+      source_uri: version.source.uri ?? null,
+      artifact_key: version.artifactKey ?? null,
+      artifact_uri: version.artifactUri ?? null,
+      artifact_sha256: version.artifactSha256 ?? null,
+      artifact_size: version.artifactSize ?? null,
+      artifact_format: version.artifactFormat ?? null,
+      parameters: JSON.stringify(version.parameters),
+      model_card: JSON.stringify(version.modelCard),
+      annotations: JSON.stringify(version.annotations),
+      parent_version_id: version.parentVersionId ?? null,
+      parent_relation: version.parentRelation ?? null,
+      failure_reason: null,
+      created_at: now,
+      created_by: version.actor,
+      updated_at: now,
+      updated_by: version.actor,
+    });
+    if (version.metrics.length > 0) {
+      await this.db('version_metrics').insert(
+        version.metrics.map(m => ({
+          version_id: version.id,
+          key: m.key,
+          value: m.value,
+          dataset: m.dataset ?? '',
+          step: m.step ?? 0,
+        })),
+      );
+    }
+    if (version.tags.length > 0) {
+      await this.db('version_tags').insert(
+        version.tags.map(tag => ({ version_id: version.id, tag })),
+      );
+    }
+    if (version.datasets.length > 0) {
+      await this.db('version_datasets').insert(
+        version.datasets.map(d => ({
+          version_id: version.id,
+          role: d.role,
+          entity_ref: d.entityRef ?? null,
+          uri: d.uri ?? null,
+          digest: d.digest ?? null,
+        })),
+      );
+    }
+  }
+
+  /** Changes the mutable fields of a version. */
+  async update(
+    id: string,
+    changes: {
+      description?: string;
+      tags?: string[];
+      annotations?: Record<string, string>;
+    },
+    actor: string,
+    now: Date,
+  ): Promise<void> {
+    const row: Partial<VersionRow> = { updated_at: now, updated_by: actor };
+    if (changes.description !== undefined)
+      row.description = changes.description;
+    if (changes.annotations !== undefined) {
+      row.annotations = JSON.stringify(changes.annotations);
+    }
+    await this.db<VersionRow>('model_versions').where({ id }).update(row);
+    if (changes.tags !== undefined) await this.replaceTags(id, changes.tags);
+  }
+
+  /**
+   * Moves a PENDING version to READY or FAILED. Resolves to false when the
+   * version was not PENDING any more (another request settled it first).
+   */
+  async settle(
+    id: string,
+    outcome:
+      | { status: 'READY'; artifactKey: string; sha256: string; size: number }
+      | { status: 'FAILED'; reason: string },
+    actor: string,
+    now: Date,
+  ): Promise<boolean> {
+    const row: Partial<VersionRow> =
+      outcome.status === 'READY'
+        ? {
+            status: 'READY',
+            artifact_key: outcome.artifactKey,
+            artifact_sha256: outcome.sha256,
+            artifact_size: outcome.size,
+          }
+        : { status: 'FAILED', failure_reason: outcome.reason };
+    const count = await this.db<VersionRow>('model_versions')
+      .where({ id, status: 'PENDING' })
+      .update({ ...row, updated_at: now, updated_by: actor });
+    return count === 1;
+  }
+
+  async get(
+    modelId: string,
+    version: number,
+  ): Promise<StoredVersion | undefined> {
+    const row = await this.db<VersionRow>('model_versions')
+      .where({ model_id: modelId, version })
+      .first();
+    return row ? (await this.hydrate([row]))[0] : undefined;
+  }
+
+  async getById(id: string): Promise<StoredVersion | undefined> {
+    const row = await this.db<VersionRow>('model_versions')
+      .where({ id })
+      .first();
+    return row ? (await this.hydrate([row]))[0] : undefined;
+  }
+
+  async getMany(modelId: string, versions: number[]): Promise<StoredVersion[]> {
+    const rows = await this.db<VersionRow>('model_versions')
+      .where({ model_id: modelId })
+      .whereIn('version', versions)
+      .orderBy('version');
+    return this.hydrate(rows);
+  }
+
+  async countForModel(modelId: string): Promise<number> {
+    const [{ count }] = await this.db('model_versions')
+      .where({ model_id: modelId })
+      .count({ count: '*' });
+    return Number(count);
+  }
+
+  /** Versions derived from any of the given versions. */
+  async children(versionIds: string[]): Promise<StoredVersion[]> {
+    if (versionIds.length === 0) return [];
+    return this.hydrate(
+      await this.db<VersionRow>('model_versions').whereIn(
+        'parent_version_id',
+        versionIds,
+      ),
+    );
+  }
+
+  async list(query: VersionQuery): Promise<StoredVersion[]> {
+    const q = this.db<VersionRow>('model_versions')
+      .select('model_versions.*')
+      .limit(query.limit);
+    if (query.modelId) {
+      q.where('model_versions.model_id', query.modelId).orderBy(
+        'model_versions.version',
+        query.order,
+      );
+      if (query.after?.version !== undefined) {
+        q.where(
+          'model_versions.version',
+          query.order === 'asc' ? '>' : '<',
+          query.after.version,
+        );
+      }
+    } else {
+      q.orderBy([
+        { column: 'model_versions.created_at', order: query.order },
+        { column: 'model_versions.id', order: query.order },
+      ]);
+      if (query.after?.createdAt && query.after.id) {
+        q.whereRaw(
+          `(model_versions.created_at, model_versions.id) ${
+            query.order === 'asc' ? '>' : '<'
+          } (?, ?)`,
+          [new Date(query.after.createdAt), query.after.id],
+        );
+      }
+    }
+    const filter = query.filter;
+    if (filter) {
+      // A semi-join rather than a join keeps the planner walking the
+      // (created_at, id) index instead of sorting every matching version.
+      q.whereExists(
+        this.db('models')
+          .select(this.db.raw('1'))
+          .whereRaw('models.id = model_versions.model_id')
+          .where(sub => applyModelFilter(sub, filter)),
+      );
+    }
+    if (query.status) q.where('model_versions.status', query.status);
+    if (query.createdAfter) {
+      q.where('model_versions.created_at', '>=', query.createdAfter);
+    }
+    if (query.createdBefore) {
+      q.where('model_versions.created_at', '<', query.createdBefore);
+    }
+    if (query.tag) {
+      q.whereExists(
+        this.db('version_tags')
+          .select(this.db.raw('1'))
+          .whereRaw('version_tags.version_id = model_versions.id')
+          .where('version_tags.tag', query.tag),
+      );
+    }
+    for (const condition of query.metrics) {
+      q.whereExists(
+        this.db('version_metrics')
+          .select(this.db.raw('1'))
+          .whereRaw('version_metrics.version_id = model_versions.id')
+          .where('version_metrics.key', condition.key)
+          .where('version_metrics.value', condition.op, condition.value),
+      );
+    }
+    return this.hydrate(await q);
+  }
+
+  /** Whether a version references this artifact key. */
+  async isArtifactReferenced(artifactKey: string): Promise<boolean> {
+    const row = await this.db('model_versions')
+      .where({ artifact_key: artifactKey })
+      .first('id');
+    return row !== undefined;
+  }
+
+  private async replaceTags(id: string, tags: string[]): Promise<void> {
+    await this.db('version_tags').where({ version_id: id }).delete();
+    if (tags.length > 0) {
+      await this.db('version_tags').insert(
+        tags.map(tag => ({ version_id: id, tag })),
+      );
+    }
+  }
+
+  private async hydrate(rows: VersionRow[]): Promise<StoredVersion[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map(r => r.id);
+    const modelIds = [...new Set(rows.map(r => r.model_id))];
+    const parentIds = [
+      ...new Set(
+        rows.flatMap(r => (r.parent_version_id ? [r.parent_version_id] : [])),
+      ),
+    ];
+    // Sequential on purpose: inside a transaction all queries share one
+    // connection, which must not run two queries at once.
+    const metrics = await this.db<MetricRow>('version_metrics')
+      .whereIn('version_id', ids)
+      .orderBy(['key', 'dataset', 'step']);
+    const tags = await this.db<TagRow>('version_tags')
+      .whereIn('version_id', ids)
+      .orderBy('tag');
+    const datasets = await this.db<DatasetRow>('version_datasets')
+      .whereIn('version_id', ids)
+      .orderBy('id');
+    const aliases = await this.db<AliasRow>('model_aliases')
+      .whereIn('version_id', ids)
+      .orderBy('alias');
+    const models = await this.db<{ id: string; name: string }>('models')
+      .whereIn('id', modelIds)
+      .select('id', 'name');
+    const parents: ParentRow[] =
+      parentIds.length === 0
+        ? []
+        : await this.db('model_versions')
+            .join('models', 'models.id', 'model_versions.model_id')
+            .whereIn('model_versions.id', parentIds)
+            .select(
+              'model_versions.id',
+              'model_versions.version',
+              'models.name',
+            );
+    const metricsBy = groupBy(metrics, m => m.version_id);
+    const tagsBy = groupBy(tags, t => t.version_id);
+    const datasetsBy = groupBy(datasets, d => d.version_id);
+    const aliasesBy = groupBy(aliases, a => a.version_id);
+    const modelNames = new Map(models.map(m => [m.id, m.name]));
+    const parentsById = new Map(parents.map(p => [p.id, p]));
+    return rows.map(row => {
+      const parent = row.parent_version_id
+        ? parentsById.get(row.parent_version_id)
+        : undefined;
+      return {
+        id: row.id,
+        modelId: row.model_id,
+        artifactKey: row.artifact_key ?? undefined,
+        model: modelNames.get(row.model_id)!,
+        version: Number(row.version),
+        status: row.status,
+        description: row.description,
+        aliases: (aliasesBy.get(row.id) ?? []).map(a => a.alias),
+        source: {
+          runId: row.source_run_id ?? undefined,
+          commit: row.source_commit ?? undefined,
+          uri: row.source_uri ?? undefined,
+        },
+        artifact: toArtifact(row),
+        parameters: parseJson(row.parameters, {}),
+        metrics: (metricsBy.get(row.id) ?? []).map(m => ({
+          key: m.key,
+          value: Number(m.value),
+          ...(m.dataset ? { dataset: m.dataset } : {}),
+          ...(Number(m.step) !== 0 ? { step: Number(m.step) } : {}),
+        })),
+        datasets: (datasetsBy.get(row.id) ?? []).map(d => ({
+          role: d.role,
+          ...(d.entity_ref ? { entityRef: d.entity_ref } : {}),
+          ...(d.uri ? { uri: d.uri } : {}),
+          ...(d.digest ? { digest: d.digest } : {}),
+        })),
+        tags: (tagsBy.get(row.id) ?? []).map(t => t.tag),
+        modelCard: parseJson(row.model_card, {}),
+        annotations: parseJson(row.annotations, {}),
+        parent:
+          parent && row.parent_relation
+            ? {
+                model: parent.name,
+                version: Number(parent.version),
+                relation: row.parent_relation,
+              }
+            : undefined,
+        failureReason: row.failure_reason ?? undefined,
+        createdAt: toIsoString(row.created_at),
+        createdBy: row.created_by,
+        updatedAt: toIsoString(row.updated_at),
+        updatedBy: row.updated_by,
+      };
+    });
+  }
+}
+
+function toArtifact(row: VersionRow): ModelVersion['artifact'] {
+  const common = {
+    sha256: row.artifact_sha256 ?? undefined,
+    size: row.artifact_size === null ? undefined : Number(row.artifact_size),
+    format: row.artifact_format ?? undefined,
+  };
+  if (row.artifact_uri) {
+    return { location: 'external', uri: row.artifact_uri, ...common };
+  }
+  if (row.artifact_key || row.artifact_format) {
+    return { location: 'registry', ...common };
+  }
+  return undefined;
+}

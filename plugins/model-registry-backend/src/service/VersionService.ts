@@ -1,0 +1,547 @@
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  Metric,
+  ModelVersion,
+  ModelVersionStatus,
+  Page,
+  RegisterVersionRequest,
+} from '@mlreg/plugin-model-registry-common';
+import { randomUUID } from 'node:crypto';
+import { RegistryDatabase, Stores } from '../database/RegistryDatabase';
+import {
+  MetricCondition,
+  StoredVersion,
+  VersionQuery,
+} from '../database/VersionStore';
+import { ModelFilter } from '../permissions/rules';
+import { ArtifactStore, artifactKey } from '../storage/ArtifactStore';
+import { Actor } from './Actor';
+import { decodeCursor, encodeCursor } from './cursor';
+import { ModelService } from './ModelService';
+import { recordChange } from './recordChange';
+
+/** Strips the internal ids from a stored version. */
+export function publicVersion({
+  id: _id,
+  modelId: _modelId,
+  artifactKey: _key,
+  ...version
+}: StoredVersion): ModelVersion {
+  return version;
+}
+
+/** One row of a side-by-side comparison: a parameter or metric per version. */
+export interface ComparisonRow {
+  key: string;
+  /** Value per version number; absent where the version has none. */
+  values: Record<string, string | number | boolean | null>;
+  differs: boolean;
+}
+
+/** N versions side by side. */
+export interface VersionComparison {
+  versions: ModelVersion[];
+  parameters: ComparisonRow[];
+  metrics: ComparisonRow[];
+  datasets: ComparisonRow[];
+  artifacts: ComparisonRow[];
+}
+
+/** A query of versions across models or within one. */
+export interface VersionListQuery {
+  model?: string;
+  status?: ModelVersionStatus;
+  tag?: string;
+  metrics?: MetricCondition[];
+  createdAfter?: Date;
+  createdBefore?: Date;
+  order?: 'asc' | 'desc';
+  limit: number;
+  cursor?: string;
+  filter?: ModelFilter;
+}
+
+/**
+ * Domain rules for versions: numbering, the PENDING → READY | FAILED
+ * lifecycle, immutability of READY versions, artifacts.
+ */
+export class VersionService {
+  constructor(
+    private readonly db: RegistryDatabase,
+    private readonly models: ModelService,
+    private readonly artifacts: ArtifactStore,
+    private readonly maxArtifactBytes: number,
+  ) {}
+
+  async register(
+    modelName: string,
+    request: RegisterVersionRequest,
+    actor: Actor,
+  ): Promise<ModelVersion> {
+    const model = await this.models.resolve(modelName);
+    if (model.archived) {
+      throw new ConflictError(
+        `model "${modelName}" is archived; restore it before registering versions`,
+      );
+    }
+    assertUniqueMetrics(request.metrics ?? []);
+    const parent = request.parent
+      ? await this.getStored(request.parent.model, request.parent.version)
+      : undefined;
+    const id = randomUUID();
+    const status = request.artifact ? 'READY' : 'PENDING';
+    const tags = [...new Set(request.tags ?? [])];
+    // The answer is built from what was written rather than read back, so
+    // the model's row lock is held as briefly as possible.
+    return this.db.transaction(async stores => {
+      const now = new Date();
+      const version = await stores.models.nextVersionNumber(model.id);
+      await stores.versions.insert(
+        {
+          id,
+          modelId: model.id,
+          version,
+          // An artifact kept elsewhere is complete on arrival; an uploaded
+          // one makes the version READY once its bytes are stored.
+          status,
+          description: request.description ?? '',
+          source: request.source ?? {},
+          artifactUri: request.artifact?.uri,
+          artifactSha256: request.artifact?.sha256,
+          artifactSize: request.artifact?.size,
+          artifactFormat: request.artifact?.format ?? request.artifactFormat,
+          parameters: request.parameters ?? {},
+          metrics: request.metrics ?? [],
+          datasets: request.datasets ?? [],
+          tags,
+          modelCard: request.modelCard ?? {},
+          annotations: request.annotations ?? {},
+          parentVersionId: parent?.id,
+          parentRelation: request.parent?.relation,
+          actor: actor.ref,
+        },
+        now,
+      );
+      const created: ModelVersion = {
+        model: modelName,
+        version,
+        status,
+        description: request.description ?? '',
+        aliases: [],
+        source: request.source ?? {},
+        artifact: newArtifact(request),
+        parameters: request.parameters ?? {},
+        metrics: request.metrics ?? [],
+        datasets: request.datasets ?? [],
+        tags: [...tags].sort(),
+        modelCard: request.modelCard ?? {},
+        annotations: request.annotations ?? {},
+        parent: request.parent,
+        createdAt: now.toISOString(),
+        createdBy: actor.ref,
+        updatedAt: now.toISOString(),
+        updatedBy: actor.ref,
+      };
+      await recordChange(stores, actor, now, {
+        action: 'version.register',
+        event: 'version.registered',
+        target: `model:${modelName}/versions/${version}`,
+        model,
+        version,
+        after: created,
+        payload: { model: modelName, version, status },
+      });
+      return created;
+    });
+  }
+
+  async getStored(modelName: string, version: number): Promise<StoredVersion> {
+    const model = await this.models.resolve(modelName);
+    const found = await this.db.read.versions.get(model.id, version);
+    if (!found) {
+      throw new NotFoundError(
+        `version ${version} of model "${modelName}" not found`,
+      );
+    }
+    return found;
+  }
+
+  async get(modelName: string, version: number): Promise<ModelVersion> {
+    return publicVersion(await this.getStored(modelName, version));
+  }
+
+  async getByAlias(modelName: string, alias: string): Promise<ModelVersion> {
+    const model = await this.models.resolve(modelName);
+    const found = await this.db.read.aliases.get(model.id, alias);
+    const version =
+      found && (await this.db.read.versions.get(model.id, found.version));
+    if (!version) {
+      throw new NotFoundError(`model "${modelName}" has no alias "${alias}"`);
+    }
+    return publicVersion(version);
+  }
+
+  async list(query: VersionListQuery): Promise<Page<ModelVersion>> {
+    const model = query.model
+      ? await this.models.resolve(query.model)
+      : undefined;
+    const after = query.cursor
+      ? decodeCursor(query.cursor, c => {
+          if (model) {
+            return typeof c.version === 'number'
+              ? { version: c.version }
+              : undefined;
+          }
+          return typeof c.createdAt === 'string' && typeof c.id === 'string'
+            ? { createdAt: c.createdAt, id: c.id }
+            : undefined;
+        })
+      : undefined;
+    const dbQuery: VersionQuery = {
+      modelId: model?.id,
+      status: query.status,
+      tag: query.tag,
+      metrics: query.metrics ?? [],
+      createdAfter: query.createdAfter,
+      createdBefore: query.createdBefore,
+      order: query.order ?? 'desc',
+      after,
+      limit: query.limit + 1,
+      filter: query.filter,
+    };
+    const rows = await this.db.read.versions.list(dbQuery);
+    if (rows.length <= query.limit) return { items: rows.map(publicVersion) };
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(publicVersion),
+      nextCursor: encodeCursor(
+        model
+          ? { version: last.version }
+          : { createdAt: last.createdAt, id: last.id },
+      ),
+    };
+  }
+
+  /** Changes what may change on any version: description, tags, annotations. */
+  async update(
+    modelName: string,
+    version: number,
+    changes: {
+      description?: string;
+      tags?: string[];
+      annotations?: Record<string, string>;
+    },
+    actor: Actor,
+  ): Promise<ModelVersion> {
+    const before = await this.getStored(modelName, version);
+    await this.db.transaction(async stores => {
+      const now = new Date();
+      await stores.versions.update(
+        before.id,
+        { ...changes, tags: changes.tags && [...new Set(changes.tags)] },
+        actor.ref,
+        now,
+      );
+      const after = (await stores.versions.getById(before.id))!;
+      await recordChange(stores, actor, now, {
+        action: 'version.update',
+        event: 'version.updated',
+        target: `model:${modelName}/versions/${version}`,
+        model: { id: before.modelId, name: modelName },
+        version,
+        before: pickMutable(before),
+        after: pickMutable(after),
+        payload: { model: modelName, version },
+      });
+    });
+    return this.get(modelName, version);
+  }
+
+  /** Marks a PENDING version FAILED, e.g. when the training job died. */
+  async fail(
+    modelName: string,
+    version: number,
+    reason: string,
+    actor: Actor,
+  ): Promise<ModelVersion> {
+    const stored = await this.getStored(modelName, version);
+    await this.db.transaction(async stores => {
+      const now = new Date();
+      const settled = await stores.versions.settle(
+        stored.id,
+        { status: 'FAILED', reason },
+        actor.ref,
+        now,
+      );
+      if (!settled) {
+        throw new ConflictError(
+          `version ${version} of model "${modelName}" is ${stored.status}, only a PENDING version can fail`,
+        );
+      }
+      await this.recordSettled(stores, actor, now, stored, 'FAILED', {
+        reason,
+      });
+    });
+    return this.get(modelName, version);
+  }
+
+  /**
+   * Streams an artifact into the store and makes the version READY. The
+   * object key is new for every attempt, so two racing uploads never write
+   * the same object and the loser's bytes are simply removed.
+   */
+  async uploadArtifact(
+    modelName: string,
+    version: number,
+    body: NodeJS.ReadableStream,
+    options: { expectedSha256?: string; declaredSize?: number },
+    actor: Actor,
+  ): Promise<ModelVersion> {
+    const stored = await this.getStored(modelName, version);
+    if (stored.status !== 'PENDING') {
+      throw new ConflictError(
+        `version ${version} of model "${modelName}" is ${stored.status}; artifacts of READY and FAILED versions cannot change`,
+      );
+    }
+    if (stored.artifact?.location === 'external') {
+      throw new ConflictError(
+        `version ${version} of model "${modelName}" has an external artifact`,
+      );
+    }
+    if (
+      options.declaredSize !== undefined &&
+      options.declaredSize > this.maxArtifactBytes
+    ) {
+      throw new InputError(
+        `artifact of ${options.declaredSize} bytes exceeds the limit of ${this.maxArtifactBytes} bytes`,
+      );
+    }
+    const key = artifactKey(stored.modelId, randomUUID());
+    const written = await this.artifacts.put(key, body, {
+      maxBytes: this.maxArtifactBytes,
+      expectedSha256: options.expectedSha256,
+    });
+    try {
+      await this.db.transaction(async stores => {
+        const now = new Date();
+        const settled = await stores.versions.settle(
+          stored.id,
+          {
+            status: 'READY',
+            artifactKey: key,
+            sha256: written.sha256,
+            size: written.size,
+          },
+          actor.ref,
+          now,
+        );
+        if (!settled) {
+          throw new ConflictError(
+            `version ${version} of model "${modelName}" was settled by another request`,
+          );
+        }
+        await this.recordSettled(stores, actor, now, stored, 'READY', {
+          sha256: written.sha256,
+          size: written.size,
+        });
+      });
+    } catch (error) {
+      await this.artifacts.delete(key);
+      throw error;
+    }
+    return this.get(modelName, version);
+  }
+
+  /** The artifact of a READY version: a presigned URL where the store has one, else the bytes. */
+  async openArtifact(
+    modelName: string,
+    version: number,
+  ): Promise<
+    | { url: string }
+    | {
+        body: NodeJS.ReadableStream;
+        size: number;
+        sha256?: string;
+        fileName: string;
+      }
+  > {
+    const stored = await this.getStored(modelName, version);
+    if (stored.status !== 'READY') {
+      throw new ConflictError(
+        `version ${version} of model "${modelName}" is ${stored.status}; only READY versions have an artifact`,
+      );
+    }
+    if (!stored.artifactKey) {
+      throw new NotFoundError(
+        stored.artifact?.uri
+          ? `the artifact of version ${version} of model "${modelName}" is kept outside the registry at ${stored.artifact.uri}`
+          : `version ${version} of model "${modelName}" has no artifact`,
+      );
+    }
+    const url = await this.artifacts.getDownloadUrl(stored.artifactKey, 900);
+    if (url) return { url };
+    const { body, size } = await this.artifacts.get(stored.artifactKey);
+    const extension = stored.artifact?.format
+      ? `.${stored.artifact.format}`
+      : '';
+    return {
+      body,
+      size,
+      sha256: stored.artifact?.sha256,
+      fileName: `${modelName}-v${version}${extension}`,
+    };
+  }
+
+  async compare(
+    modelName: string,
+    versions: number[],
+  ): Promise<VersionComparison> {
+    const model = await this.models.resolve(modelName);
+    const found = await this.db.read.versions.getMany(model.id, versions);
+    const missing = versions.filter(v => !found.some(f => f.version === v));
+    if (missing.length > 0) {
+      throw new NotFoundError(
+        `model "${modelName}" has no version ${missing.join(', ')}`,
+      );
+    }
+    const rows = (
+      entries: Array<
+        [StoredVersion, Record<string, string | number | boolean>]
+      >,
+    ) => {
+      const keys = [
+        ...new Set(entries.flatMap(([, values]) => Object.keys(values))),
+      ].sort();
+      return keys.map(key => {
+        const values: ComparisonRow['values'] = {};
+        for (const [v, map] of entries)
+          values[v.version] = key in map ? map[key] : null;
+        const distinct = new Set(
+          Object.values(values).map(v => JSON.stringify(v)),
+        );
+        return { key, values, differs: distinct.size > 1 };
+      });
+    };
+    return {
+      versions: found.map(publicVersion),
+      parameters: rows(found.map(v => [v, v.parameters])),
+      metrics: rows(
+        found.map(v => [
+          v,
+          Object.fromEntries(v.metrics.map(m => [metricLabel(m), m.value])),
+        ]),
+      ),
+      datasets: rows(
+        found.map(v => [
+          v,
+          Object.fromEntries(
+            v.datasets.map(d => [d.role, d.entityRef ?? d.uri ?? '']),
+          ),
+        ]),
+      ),
+      artifacts: rows(
+        found.map(v => [
+          v,
+          {
+            ...(v.artifact?.format ? { format: v.artifact.format } : {}),
+            ...(v.artifact?.size !== undefined
+              ? { size: v.artifact.size }
+              : {}),
+            ...(v.artifact?.sha256 ? { sha256: v.artifact.sha256 } : {}),
+          },
+        ]),
+      ),
+    };
+  }
+
+  /** One metric across the READY versions of a model, by version number. */
+  async metricTrend(
+    modelName: string,
+    key: string,
+  ): Promise<
+    Array<{ version: number; value: number; dataset?: string; step?: number }>
+  > {
+    const model = await this.models.resolve(modelName);
+    const versions = await this.db.read.versions.list({
+      modelId: model.id,
+      status: 'READY',
+      metrics: [],
+      order: 'asc',
+      limit: 10_000,
+    });
+    return versions.flatMap(v =>
+      v.metrics
+        .filter(m => m.key === key)
+        .map(m => ({
+          version: v.version,
+          value: m.value,
+          dataset: m.dataset,
+          step: m.step,
+        })),
+    );
+  }
+
+  private async recordSettled(
+    stores: Stores,
+    actor: Actor,
+    now: Date,
+    version: StoredVersion,
+    status: 'READY' | 'FAILED',
+    details: Record<string, unknown>,
+  ) {
+    await recordChange(stores, actor, now, {
+      action: status === 'READY' ? 'version.ready' : 'version.fail',
+      event: status === 'READY' ? 'version.ready' : 'version.failed',
+      target: `model:${version.model}/versions/${version.version}`,
+      model: { id: version.modelId, name: version.model },
+      version: version.version,
+      before: { status: version.status },
+      after: { status, ...details },
+      payload: {
+        model: version.model,
+        version: version.version,
+        status,
+        ...details,
+      },
+    });
+  }
+}
+
+/** The artifact a new version starts with: external, announced, or none. */
+function newArtifact(
+  request: RegisterVersionRequest,
+): ModelVersion['artifact'] {
+  if (request.artifact) return { location: 'external', ...request.artifact };
+  if (request.artifactFormat) {
+    return { location: 'registry', format: request.artifactFormat };
+  }
+  return undefined;
+}
+
+function metricLabel(metric: Metric): string {
+  return [metric.key, metric.dataset, metric.step]
+    .filter(p => p !== undefined && p !== '')
+    .join('@');
+}
+
+function assertUniqueMetrics(metrics: Metric[]) {
+  const seen = new Set<string>();
+  for (const metric of metrics) {
+    const label = metricLabel(metric);
+    if (seen.has(label)) {
+      throw new InputError(
+        `metric "${metric.key}" appears twice for the same dataset and step`,
+      );
+    }
+    seen.add(label);
+  }
+}
+
+function pickMutable(version: StoredVersion) {
+  return {
+    description: version.description,
+    tags: version.tags,
+    annotations: version.annotations,
+  };
+}

@@ -1,0 +1,112 @@
+import { InputError } from '@backstage/errors';
+
+/** What a successful {@link ArtifactStore.put} stored. */
+export interface StoredArtifact {
+  key: string;
+  /** Lowercase hex sha256 of the stored bytes. */
+  sha256: string;
+  /** Bytes stored. */
+  size: number;
+}
+
+/** Options of {@link ArtifactStore.put}. */
+export interface PutArtifactOptions {
+  /** The upload is rejected as soon as more bytes than this arrive. */
+  maxBytes: number;
+  /** When given, the upload is rejected unless the bytes hash to this (hex). */
+  expectedSha256?: string;
+}
+
+/**
+ * Where model artifacts live. Keys come from {@link artifactKey}; stores
+ * reject anything else, so no user input ever reaches a path or object name.
+ */
+export interface ArtifactStore {
+  /**
+   * Streams `body` to `key`, hashing (sha256, hex) and counting bytes on the
+   * way. Rejects with InputError when more than maxBytes arrive or when
+   * expectedSha256 is given and differs; on any failure (including the body
+   * stream erroring or aborting) nothing is left at `key`. Writes are atomic:
+   * readers never see a partial object.
+   */
+  put(
+    key: string,
+    body: NodeJS.ReadableStream,
+    options: PutArtifactOptions,
+  ): Promise<StoredArtifact>;
+
+  /** Streams an object; NotFoundError when absent. */
+  get(key: string): Promise<{ body: NodeJS.ReadableStream; size: number }>;
+
+  /** Removes an object; removing an absent one succeeds. */
+  delete(key: string): Promise<void>;
+
+  /**
+   * Every key with its last-modified time, for the orphan cleanup. Besides
+   * artifact keys this yields whatever an interrupted upload left behind
+   * where the store can see it (the temporary files of the filesystem store),
+   * so that the cleanup removes those with {@link ArtifactStore.delete} too:
+   * no version ever references them.
+   */
+  list(): AsyncIterable<{ key: string; lastModified: Date }>;
+
+  /**
+   * A time-limited download URL, or undefined when the store cannot presign
+   * (filesystem).
+   */
+  getDownloadUrl(
+    key: string,
+    expiresInSeconds: number,
+  ): Promise<string | undefined>;
+
+  /** Where the artifacts are, for log messages. */
+  describe(): string;
+}
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const UUID_PATTERN = new RegExp(`^${UUID}$`, 'i');
+const ARTIFACT_KEY_PATTERN = new RegExp(
+  `^models/${UUID}/versions/${UUID}/artifact$`,
+);
+
+/**
+ * The key of a version's artifact. It is built from the two database UUIDs
+ * only, never from names or other user input, which rules out path traversal
+ * and odd object names by construction.
+ */
+export function artifactKey(modelId: string, versionId: string): string {
+  for (const [name, value] of [
+    ['modelId', modelId],
+    ['versionId', versionId],
+  ]) {
+    if (!UUID_PATTERN.test(value)) {
+      throw new Error(`Artifact key needs a UUID ${name}, got "${value}"`);
+    }
+  }
+  return `models/${modelId.toLowerCase()}/versions/${versionId.toLowerCase()}/artifact`;
+}
+
+/** True for the keys {@link artifactKey} produces. */
+export function isArtifactKey(key: string): boolean {
+  return ARTIFACT_KEY_PATTERN.test(key);
+}
+
+/**
+ * Defence in depth: stores call this on every key they are handed, so a key
+ * that did not come from {@link artifactKey} never reaches the disk or S3.
+ */
+export function assertArtifactKey(key: string): void {
+  if (!isArtifactKey(key)) {
+    throw new InputError(`Invalid artifact key "${key}"`);
+  }
+}
+
+/** A sha256 as the API accepts it: 64 hex digits, either case. */
+export function normalizeSha256(sha256: string): string {
+  if (!/^[0-9a-f]{64}$/i.test(sha256)) {
+    throw new InputError(
+      `expected sha256 must be 64 hexadecimal digits, got "${sha256}"`,
+    );
+  }
+  return sha256.toLowerCase();
+}

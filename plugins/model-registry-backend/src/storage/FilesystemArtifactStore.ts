@@ -1,0 +1,208 @@
+import { InputError, NotFoundError } from '@backstage/errors';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import {
+  dirname,
+  isAbsolute,
+  relative,
+  resolve as resolvePath,
+} from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import {
+  ArtifactStore,
+  assertArtifactKey,
+  isArtifactKey,
+  PutArtifactOptions,
+  StoredArtifact,
+} from './ArtifactStore';
+import { DigestStream } from './DigestStream';
+
+// Uploads are written here first and renamed into place once complete. It
+// lives inside the root so that the rename never crosses filesystems.
+const TEMP_DIR = 'tmp';
+const WRITE_BUFFER_BYTES = 1024 * 1024;
+const TEMP_KEY_PATTERN =
+  /^tmp\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function hasErrorCode(error: unknown, ...codes: string[]): boolean {
+  return codes.includes((error as NodeJS.ErrnoException)?.code ?? '');
+}
+
+/** Artifacts as files under one directory, laid out like their keys. */
+export class FilesystemArtifactStore implements ArtifactStore {
+  /**
+   * Creates the directory if needed and proves that files can be created in
+   * it, so that a misconfigured root stops the backend at startup rather than
+   * failing the first upload.
+   */
+  static async create(options: {
+    rootDir: string;
+  }): Promise<FilesystemArtifactStore> {
+    const store = new FilesystemArtifactStore(resolvePath(options.rootDir));
+    const probe = store.resolve(`${TEMP_DIR}/${randomUUID()}`);
+    await fs.mkdir(dirname(probe), { recursive: true });
+    await fs.writeFile(probe, '', { flag: 'wx' });
+    await fs.rm(probe);
+    return store;
+  }
+
+  private constructor(private readonly rootDir: string) {}
+
+  async put(
+    key: string,
+    body: NodeJS.ReadableStream,
+    options: PutArtifactOptions,
+  ): Promise<StoredArtifact> {
+    assertArtifactKey(key);
+    const target = this.resolve(key);
+    const digest = new DigestStream(options);
+    const tempPath = this.resolve(`${TEMP_DIR}/${randomUUID()}`);
+    try {
+      // `flush` syncs the data to disk before the file is closed, and pipeline
+      // waits for the close: without it a crash right after the rename could
+      // leave a complete-looking but empty or truncated file at the key.
+      await pipeline(
+        body,
+        digest,
+        createWriteStream(tempPath, {
+          flags: 'wx',
+          flush: true,
+          // Lets the small chunks of a request body queue up while a write is
+          // in progress, so that they go to disk in fewer, larger writes.
+          highWaterMark: WRITE_BUFFER_BYTES,
+        }),
+      );
+      await fs.mkdir(dirname(target), { recursive: true });
+      await fs.rename(tempPath, target);
+    } catch (error) {
+      await fs.rm(tempPath, { force: true });
+      throw error;
+    }
+    try {
+      // Makes the rename itself durable before the caller records the version.
+      await syncDirectory(dirname(target));
+    } catch (error) {
+      await fs.rm(target, { force: true });
+      throw error;
+    }
+    return { key, ...digest.result() };
+  }
+
+  async get(
+    key: string,
+  ): Promise<{ body: NodeJS.ReadableStream; size: number }> {
+    assertArtifactKey(key);
+    let file: fs.FileHandle;
+    try {
+      file = await fs.open(this.resolve(key), 'r');
+    } catch (error) {
+      if (hasErrorCode(error, 'ENOENT')) {
+        throw new NotFoundError(`No artifact stored at ${key}`);
+      }
+      throw error;
+    }
+    try {
+      // The size comes from the open file, so a concurrent replacement of the
+      // key cannot make it disagree with the bytes streamed.
+      const { size } = await file.stat();
+      return { body: file.createReadStream(), size };
+    } catch (error) {
+      await file.close();
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    if (TEMP_KEY_PATTERN.test(key)) {
+      await fs.rm(this.resolve(key), { force: true });
+      return;
+    }
+    assertArtifactKey(key);
+    const path = this.resolve(key);
+    await fs.rm(path, { force: true });
+    // The version's directory holds nothing else; models keep theirs.
+    await fs.rmdir(dirname(path)).catch(error => {
+      if (!hasErrorCode(error, 'ENOENT', 'ENOTEMPTY')) {
+        throw error;
+      }
+    });
+  }
+
+  async *list(): AsyncIterable<{ key: string; lastModified: Date }> {
+    for await (const key of this.candidateKeys()) {
+      if (!isArtifactKey(key) && !TEMP_KEY_PATTERN.test(key)) {
+        continue;
+      }
+      try {
+        const { mtime } = await fs.stat(this.resolve(key));
+        yield { key, lastModified: mtime };
+      } catch (error) {
+        // Deleted or renamed into place since its directory was read.
+        if (!hasErrorCode(error, 'ENOENT')) {
+          throw error;
+        }
+      }
+    }
+  }
+
+  /** Downloads stream through the backend, as nothing can presign a file. */
+  async getDownloadUrl(
+    key: string,
+    _expiresInSeconds: number,
+  ): Promise<string | undefined> {
+    assertArtifactKey(key);
+    return undefined;
+  }
+
+  describe(): string {
+    return `directory ${this.rootDir}`;
+  }
+
+  /** The path of a key; keys are checked before, this is the last guard. */
+  private resolve(key: string): string {
+    const path = resolvePath(this.rootDir, key);
+    const inside = relative(this.rootDir, path);
+    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+      throw new InputError(`Artifact key "${key}" escapes the store`);
+    }
+    return path;
+  }
+
+  /**
+   * Walks the known layout level by level rather than the whole tree, so
+   * that directories removed by a concurrent delete are simply skipped.
+   */
+  private async *candidateKeys(): AsyncIterable<string> {
+    for (const name of await this.readDirectory(TEMP_DIR)) {
+      yield `${TEMP_DIR}/${name}`;
+    }
+    for (const model of await this.readDirectory('models')) {
+      for (const version of await this.readDirectory(
+        `models/${model}/versions`,
+      )) {
+        yield `models/${model}/versions/${version}/artifact`;
+      }
+    }
+  }
+
+  private async readDirectory(key: string): Promise<string[]> {
+    try {
+      return await fs.readdir(this.resolve(key));
+    } catch (error) {
+      if (hasErrorCode(error, 'ENOENT', 'ENOTDIR')) {
+        return [];
+      }
+      throw error;
+    }
+  }
+}
+
+async function syncDirectory(path: string): Promise<void> {
+  const dir = await fs.open(path, 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
