@@ -1,6 +1,12 @@
 export interface Config {
   /** Configuration of the Model Registry plugin suite. */
   modelRegistry?: {
+    /**
+     * A YAML file of example models, versions, aliases and KPIs that the
+     * example portal loads into an empty registry on startup. For demos and
+     * development only.
+     */
+    exampleData?: string;
     /** Where model artifacts are stored. */
     storage?: {
       /**

@@ -41,6 +41,8 @@ backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
+// events: carries the registry's changes to the catalog across replicas
+backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
@@ -48,5 +50,8 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 // Model Registry
 backend.add(import('@mlreg/plugin-model-registry-backend'));
 backend.add(import('@mlreg/plugin-scaffolder-backend-module-model-registry'));
+
+// Example registry contents for the embedded default (modelRegistry.exampleData)
+backend.add(import('./modules/exampleRegistryData'));
 
 backend.start();

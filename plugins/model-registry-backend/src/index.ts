@@ -1,9 +1,26 @@
 /**
- * The Model Registry backend plugin.
+ * The Model Registry backend: the registry plugin and its catalog module.
  *
  * @packageDocumentation
  */
-export { modelRegistryPlugin as default } from './plugin';
+import { createBackendFeatureLoader } from '@backstage/backend-plugin-api';
+import { catalogModuleModelRegistry } from './catalog/module';
+import { modelRegistryPlugin } from './plugin';
+
+/**
+ * The registry plugin together with its catalog module (the `Model` kind and
+ * the entity provider): `backend.add(import('@mlreg/plugin-model-registry-backend'))`.
+ */
+export default createBackendFeatureLoader({
+  *loader() {
+    yield modelRegistryPlugin;
+    yield catalogModuleModelRegistry;
+  },
+});
+
+export { modelRegistryPlugin, catalogModuleModelRegistry };
+export { MODEL_REGISTRY_EVENTS_TOPIC } from './outbox/EventsPublisher';
+export type { OutboxEvent } from './database/OutboxStore';
 export {
   modelConditions,
   createModelConditionalDecision,

@@ -3,8 +3,10 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { modelRegistryPermissions } from '@mlreg/plugin-model-registry-common';
 import { RegistryDatabase } from './database/RegistryDatabase';
+import { createEventsPublisher } from './outbox/EventsPublisher';
 import { OutboxDispatcher } from './outbox/OutboxDispatcher';
 import {
   modelPermissionResourceRef,
@@ -34,6 +36,7 @@ export const modelRegistryPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         config: coreServices.rootConfig,
         database: coreServices.database,
+        events: eventsServiceRef,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
@@ -96,6 +99,9 @@ export const modelRegistryPlugin = createBackendPlugin({
           },
         });
 
+        const dispatcher = new OutboxDispatcher(db, logger);
+        dispatcher.addSubscriber(createEventsPublisher(deps.events));
+
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -103,6 +109,7 @@ export const modelRegistryPlugin = createBackendPlugin({
             auditor: deps.auditor,
             services,
             version: packageJson.version,
+            onChange: () => dispatcher.poke(),
           }),
         );
         deps.httpRouter.addAuthPolicy({
@@ -114,7 +121,6 @@ export const modelRegistryPlugin = createBackendPlugin({
           allow: 'unauthenticated',
         });
 
-        const dispatcher = new OutboxDispatcher(db, logger);
         await dispatcher.schedule(scheduler);
         await new ArtifactCleaner(db, artifacts, logger).schedule(scheduler);
       },

@@ -20,6 +20,10 @@ export interface Model {
   tags: string[];
   links: ModelLinks;
   archived: boolean;
+  /** The highest version number handed out; absent before the first version. */
+  latestVersion?: number;
+  /** Alias → version number, e.g. `{ "champion": 3 }`. */
+  aliases: Record<string, number>;
   createdAt: string;
   createdBy: string;
   updatedAt: string;

@@ -77,7 +77,19 @@ export interface ModelQuery {
 
 /** SQL for models and their tags. */
 export class ModelStore {
-  constructor(private readonly db: Knex) {}
+  /**
+   * Backslash escapes LIKE wildcards. PostgreSQL's default escape is already
+   * backslash, and an explicit ESCAPE clause there would keep the planner
+   * from using the name index for prefixes; SQLite has no default.
+   */
+  private readonly likeName: string;
+
+  constructor(private readonly db: Knex) {
+    this.likeName =
+      db.client.config.client === 'pg'
+        ? 'models.name like ?'
+        : `models.name like ? escape '\\'`;
+  }
 
   async insert(id: string, model: NewModel, now: Date): Promise<void> {
     await this.db<ModelRow>('models').insert({
@@ -154,12 +166,12 @@ export class ModelStore {
 
   async getByName(name: string): Promise<StoredModel | undefined> {
     const row = await this.db<ModelRow>('models').where({ name }).first();
-    return row ? (await this.withTags([row]))[0] : undefined;
+    return row ? (await this.complete([row]))[0] : undefined;
   }
 
   async getByNames(names: string[]): Promise<StoredModel[]> {
     if (names.length === 0) return [];
-    return this.withTags(
+    return this.complete(
       await this.db<ModelRow>('models').whereIn('name', names),
     );
   }
@@ -181,14 +193,10 @@ export class ModelStore {
     if (query.framework) q.where('models.framework', query.framework);
     if (query.task) q.where('models.task', query.task);
     if (query.namePrefix) {
-      q.whereRaw(`models.name like ? escape '\\'`, [
-        `${escapeLike(query.namePrefix)}%`,
-      ]);
+      q.whereRaw(this.likeName, [`${escapeLike(query.namePrefix)}%`]);
     }
     if (query.search) {
-      q.whereRaw(`models.name like ? escape '\\'`, [
-        `%${escapeLike(query.search)}%`,
-      ]);
+      q.whereRaw(this.likeName, [`%${escapeLike(query.search)}%`]);
     }
     if (query.tag) {
       q.whereExists(
@@ -220,7 +228,7 @@ export class ModelStore {
     }
     const rows: ModelRow[] = await q;
     return {
-      items: await this.withTags(rows),
+      items: await this.complete(rows),
       sortValues: rows.map(row =>
         query.sort === 'name'
           ? row.name
@@ -240,17 +248,35 @@ export class ModelStore {
     }
   }
 
-  private async withTags(rows: ModelRow[]): Promise<StoredModel[]> {
+  /** Completes model rows with their tags and aliases, two queries per page. */
+  private async complete(rows: ModelRow[]): Promise<StoredModel[]> {
+    const ids = rows.map(r => r.id);
     const tagRows: Array<{ model_id: string; tag: string }> =
       rows.length === 0
         ? []
-        : await this.db('model_tags')
-            .whereIn(
-              'model_id',
-              rows.map(r => r.id),
+        : await this.db('model_tags').whereIn('model_id', ids).orderBy('tag');
+    const aliasRows: Array<{
+      model_id: string;
+      alias: string;
+      version: number;
+    }> =
+      rows.length === 0
+        ? []
+        : await this.db('model_aliases')
+            .join(
+              'model_versions',
+              'model_versions.id',
+              'model_aliases.version_id',
             )
-            .orderBy('tag');
+            .whereIn('model_aliases.model_id', ids)
+            .orderBy('model_aliases.alias')
+            .select(
+              'model_aliases.model_id',
+              'model_aliases.alias',
+              'model_versions.version',
+            );
     const tags = groupBy(tagRows, r => r.model_id);
+    const aliases = groupBy(aliasRows, r => r.model_id);
     return rows.map(row => ({
       id: row.id,
       name: row.name,
@@ -261,6 +287,12 @@ export class ModelStore {
       tags: (tags.get(row.id) ?? []).map(r => r.tag),
       links: parseJson<ModelLinks>(row.links, {}),
       archived: row.archived_at !== null,
+      ...(Number(row.last_version) > 0
+        ? { latestVersion: Number(row.last_version) }
+        : {}),
+      aliases: Object.fromEntries(
+        (aliases.get(row.id) ?? []).map(a => [a.alias, Number(a.version)]),
+      ),
       createdAt: toIsoString(row.created_at),
       createdBy: row.created_by,
       updatedAt: toIsoString(row.updated_at),

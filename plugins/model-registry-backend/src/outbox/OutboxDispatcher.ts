@@ -2,6 +2,8 @@ import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { RegistryDatabase } from '../database/RegistryDatabase';
 import { OutboxEvent } from '../database/OutboxStore';
 
+const DISPATCHER_TASK_ID = 'model-registry-outbox-dispatcher';
+
 /**
  * Receives the registry's domain events. Delivery is at least once: a
  * subscriber deduplicates by `event.eventId` when that matters to it.
@@ -104,10 +106,14 @@ export class OutboxDispatcher {
     return { delivered, failed };
   }
 
+  private scheduler?: SchedulerService;
+  private lastPoke = 0;
+
   /** Runs the dispatcher on one replica at a time, every few seconds. */
   async schedule(scheduler: SchedulerService): Promise<void> {
+    this.scheduler = scheduler;
     await scheduler.scheduleTask({
-      id: 'model-registry-outbox-dispatcher',
+      id: DISPATCHER_TASK_ID,
       frequency: { seconds: 5 },
       timeout: { minutes: 5 },
       scope: 'global',
@@ -115,5 +121,17 @@ export class OutboxDispatcher {
         await this.dispatch();
       },
     });
+  }
+
+  /**
+   * Asks for a run soon, after a change was committed, so that events reach
+   * subscribers in well under the schedule's period. At most twice a second.
+   */
+  poke(): void {
+    const now = Date.now();
+    if (!this.scheduler || now - this.lastPoke < 500) return;
+    this.lastPoke = now;
+    // A run that is already going picks the change up, or the next one does.
+    this.scheduler.triggerTask(DISPATCHER_TASK_ID).catch(() => {});
   }
 }

@@ -70,6 +70,8 @@ export interface RouterOptions {
   services: RegistryServices;
   /** Package version, shown in the OpenAPI document. */
   version: string;
+  /** Called after every successful change. */
+  onChange?: () => void;
 }
 
 const transformModelConditions: ConditionTransformer<ModelFilterCondition> =
@@ -816,6 +818,7 @@ export async function createRouter(
           res,
         });
         await auditorEvent?.success();
+        if (mutation) options.onChange?.();
         if (result !== undefined) res.status(r.status).json(result);
       } catch (error) {
         await auditorEvent?.fail({ error: error as Error });

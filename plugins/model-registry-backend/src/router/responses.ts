@@ -23,6 +23,8 @@ export const modelResponse = z
       slackChannel: z.string().optional(),
     }),
     archived: z.boolean(),
+    latestVersion: z.number().int().optional(),
+    aliases: z.record(z.string(), z.number().int()),
     ...timestamps,
   })
   .meta({ id: 'Model' });

@@ -1,6 +1,6 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import modelRegistryPlugin from '@mlreg/plugin-model-registry-backend';
+import { modelRegistryPlugin } from '@mlreg/plugin-model-registry-backend';
 import { ModelRegistryClient } from '@mlreg/plugin-model-registry-common';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { AddressInfo } from 'node:net';

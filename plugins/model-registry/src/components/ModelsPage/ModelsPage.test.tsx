@@ -19,6 +19,7 @@ const fraudDetector: Model = {
   tags: ['payments'],
   links: {},
   archived: false,
+  aliases: {},
   createdAt: '2026-01-01T00:00:00.000Z',
   createdBy: 'user:default/guest',
   updatedAt: '2026-01-01T00:00:00.000Z',
