@@ -1,3 +1,5 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   /** Configuration of the Model Registry plugin suite. */
   modelRegistry?: {
@@ -68,6 +70,19 @@ export interface Config {
          * `model-registry`; the bucket's root if unset.
          */
         prefix?: string;
+      };
+    };
+  };
+  catalog?: {
+    providers?: {
+      /** The entity provider that publishes registry models as `Model` entities. */
+      modelRegistry?: {
+        /**
+         * When the full reconciliation runs; changes in between arrive as
+         * deltas from the registry's events.
+         * @default every 30 minutes, first run 10 seconds after startup
+         */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       };
     };
   };

@@ -20,6 +20,7 @@
  *                   and its RSS is the backend's
  */
 import { createBackend } from '@backstage/backend-defaults';
+import eventsPlugin from '@backstage/plugin-events-backend';
 import { modelRegistryPlugin } from '../src/plugin';
 import { AliasStore } from '../src/database/AliasStore';
 import { ModelStore } from '../src/database/ModelStore';
@@ -119,6 +120,7 @@ async function startBackend(database: object, port: number) {
   );
   process.argv.push('--config', configFile);
   const backend = createBackend();
+  backend.add(eventsPlugin);
   backend.add(modelRegistryPlugin);
   await backend.start();
   return backend;

@@ -153,6 +153,26 @@ describe.each(databases.eachSupportedId())(
       expect(received).toEqual([1, 2]);
     });
 
+    it('prunes delivered events after the retention period, keeps undelivered ones', async () => {
+      const d = dispatcher();
+      d.addSubscriber({ id: 'ok', handle: async () => {} });
+      await writeEvent(db, 1);
+      await d.dispatch();
+      const flaky = new OutboxDispatcher(db, mockServices.logger.mock(), {
+        retentionMs: 0,
+      });
+      flaky.addSubscriber({
+        id: 'down',
+        handle: async () => {
+          throw new Error('down');
+        },
+      });
+      await writeEvent(db, 2);
+      await flaky.dispatch(new Date(Date.now() + 1000));
+      const left = await knex('outbox_events').select('payload');
+      expect(left.map(e => JSON.parse(e.payload).n)).toEqual([2]);
+    });
+
     it('refuses bad and duplicate subscriber ids', () => {
       const d = dispatcher();
       expect(() =>

@@ -102,12 +102,19 @@ export class OutboxDispatcher {
         }
       }
     }
-    await this.db.read.outbox.prune(new Date(now.getTime() - this.retentionMs));
+    // Pruning scans the outbox; once an hour is plenty.
+    if (now.getTime() - this.lastPrune >= 60 * 60_000) {
+      this.lastPrune = now.getTime();
+      await this.db.read.outbox.prune(
+        new Date(now.getTime() - this.retentionMs),
+      );
+    }
     return { delivered, failed };
   }
 
   private scheduler?: SchedulerService;
   private lastPoke = 0;
+  private lastPrune = 0;
 
   /** Runs the dispatcher on one replica at a time, every few seconds. */
   async schedule(scheduler: SchedulerService): Promise<void> {

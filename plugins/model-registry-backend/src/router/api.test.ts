@@ -358,7 +358,7 @@ describe.each(databases.eachSupportedId())('REST API (%s)', databaseId => {
         'version:fraud-detector/1 -builtFrom-> commit:a1b2c3d4e5f6',
         'version:fraud-detector/2 -derivedFrom-> version:fraud-detector/1',
         'version:fraud-detector-small/1 -derivedFrom-> version:fraud-detector/2',
-        'component:component:default/checkout-service -consumes-> model:fraud-detector',
+        'catalog:component:default/checkout-service -consumes-> model:fraud-detector',
       ]),
     );
   });

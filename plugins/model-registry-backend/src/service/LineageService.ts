@@ -78,7 +78,7 @@ export class LineageService {
     }
     for (const consumer of await this.findConsumers(modelName)) {
       const id = addNode({
-        id: `component:${consumer.entityRef}`,
+        id: `catalog:${consumer.entityRef}`,
         kind: 'component',
         label: consumer.title,
         entityRef: consumer.entityRef,
