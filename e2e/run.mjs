@@ -175,6 +175,28 @@ try {
     await page.screenshot({ path: join(screenshots, 'catalog.png') });
   });
 
+  await check(
+    'lists the example models under kind Model in the catalog',
+    async () => {
+      await page.goto(`${appUrl}/catalog?filters%5Bkind%5D=model`);
+      // A full page load brings the sign-in page back.
+      await page.getByRole('button', { name: /enter/i }).click();
+      await page.getByText('fraud-detector').first().waitFor();
+      await page.getByText('support-assistant').first().waitFor();
+      await page.screenshot({ path: join(screenshots, 'catalog-models.png') });
+    },
+  );
+
+  await check("draws a model's relations on its entity page", async () => {
+    await page.getByRole('link', { name: 'fraud-detector' }).first().click();
+    await page.getByText('checkout-service').first().waitFor();
+    await page.getByText('card-transactions').first().waitFor();
+    await page.screenshot({
+      path: join(screenshots, 'model-entity.png'),
+      fullPage: true,
+    });
+  });
+
   await check('shows the registered model on the Models page', async () => {
     await page
       .getByRole('link', { name: /^models$/i })

@@ -4,6 +4,7 @@
  * needs to add.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { searchModuleModelRegistry } from '@mlreg/plugin-model-registry-backend';
 
 const backend = createBackend();
 
@@ -38,6 +39,8 @@ backend.add(
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+// finds models by framework and tags too
+backend.add(searchModuleModelRegistry);
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));

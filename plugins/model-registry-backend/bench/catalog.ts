@@ -16,73 +16,16 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import knexFactory, { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import registryFeatures from '../src';
+import { createBenchDatabase, freePort } from './support';
 
 const DB = process.env.BENCH_DB ?? 'sqlite';
 const MODELS = Number(process.env.BENCH_MODELS ?? 10_000);
 const DELTAS = Number(process.env.BENCH_DELTAS ?? 20);
 const TOKEN = `bench-${randomUUID()}`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-/** The backend's database config, and a knex on the registry's own database. */
-async function prepareDatabase(workDir: string) {
-  if (DB === 'sqlite') {
-    const directory = join(workDir, 'sqlite');
-    await fs.mkdir(directory, { recursive: true });
-    return {
-      backendConfig: { client: 'better-sqlite3', connection: { directory } },
-      registry: knexFactory({
-        client: 'better-sqlite3',
-        connection: { filename: join(directory, 'model-registry.sqlite') },
-        useNullAsDefault: true,
-      }),
-      cleanup: async () => {},
-    };
-  }
-  const adminUrl =
-    process.env.BENCH_PG_URL ??
-    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
-    'postgresql://postgres@127.0.0.1:5432/postgres';
-  const name = `mlreg_catalog_bench_${Date.now()}`;
-  const admin = knexFactory({ client: 'pg', connection: adminUrl });
-  await admin.raw(`create database ${name}`);
-  await admin.destroy();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const registry = knexFactory({
-    client: 'pg',
-    connection: url.toString(),
-    searchPath: ['model-registry'],
-  });
-  await registry.raw('create schema if not exists "model-registry"');
-  return {
-    backendConfig: {
-      client: 'pg',
-      connection: url.toString(),
-      pluginDivisionMode: 'schema',
-    },
-    registry,
-    cleanup: async () => {
-      const a = knexFactory({ client: 'pg', connection: adminUrl });
-      await a.raw(`drop database if exists ${name} with (force)`);
-      await a.destroy();
-    },
-  };
-}
 
 /** Writes MODELS models straight into the registry's tables. */
 async function seedRegistry(registry: Knex) {
@@ -115,7 +58,16 @@ async function seedRegistry(registry: Knex) {
 async function main() {
   process.env.LOG_LEVEL ??= 'warn';
   const workDir = await fs.mkdtemp(join(tmpdir(), 'mlreg-catalog-bench-'));
-  const { backendConfig, registry, cleanup } = await prepareDatabase(workDir);
+  const { backendConfig, registryConnection, cleanup } =
+    await createBenchDatabase(workDir);
+  if (DB === 'sqlite') {
+    await fs.mkdir(join(workDir, 'sqlite'), { recursive: true });
+  } else {
+    const admin = knexFactory(registryConnection);
+    await admin.raw('create schema if not exists "model-registry"');
+    await admin.destroy();
+  }
+  const registry = knexFactory(registryConnection);
   await seedRegistry(registry);
   await registry.destroy();
 

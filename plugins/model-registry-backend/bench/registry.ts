@@ -22,6 +22,7 @@
 import { createBackend } from '@backstage/backend-defaults';
 import eventsPlugin from '@backstage/plugin-events-backend';
 import { modelRegistryPlugin } from '../src/plugin';
+import { createBenchDatabase, freePort } from './support';
 import { AliasStore } from '../src/database/AliasStore';
 import { ModelStore } from '../src/database/ModelStore';
 import { VersionStore } from '../src/database/VersionStore';
@@ -31,7 +32,6 @@ import { execFile } from 'node:child_process';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -45,57 +45,6 @@ const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
 const UPLOAD_MB = Number(process.env.BENCH_UPLOAD_MB ?? 1024);
 const CLIENTS = 8;
 const TOKEN = `bench-${randomUUID()}`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function prepareDatabase(): Promise<{
-  connection: object;
-  cleanup: () => Promise<void>;
-}> {
-  const workDir = await fs.mkdtemp(join(tmpdir(), 'mlreg-bench-'));
-  if (DB === 'sqlite') {
-    return {
-      connection: {
-        client: 'better-sqlite3',
-        connection: { directory: join(workDir, 'sqlite') },
-      },
-      cleanup: () => fs.rm(workDir, { recursive: true, force: true }),
-    };
-  }
-  const adminUrl =
-    process.env.BENCH_PG_URL ??
-    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
-    'postgresql://postgres@127.0.0.1:5432/postgres';
-  const name = `mlreg_bench_${Date.now()}`;
-  const admin = knexFactory({ client: 'pg', connection: adminUrl });
-  await admin.raw(`create database ${name}`);
-  await admin.destroy();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    connection: {
-      client: 'pg',
-      connection: url.toString(),
-      // One database for all plugins, as the registry is the only one here.
-      pluginDivisionMode: 'schema',
-    },
-    cleanup: async () => {
-      const a = knexFactory({ client: 'pg', connection: adminUrl });
-      await a.raw(`drop database if exists ${name} with (force)`);
-      await a.destroy();
-      await fs.rm(workDir, { recursive: true, force: true });
-    },
-  };
-}
 
 async function startBackend(database: object, port: number) {
   const workDir = await fs.mkdtemp(join(tmpdir(), 'mlreg-bench-backend-'));
@@ -518,28 +467,13 @@ async function seedSearchData(knex: Knex) {
 async function main() {
   // The request log of thousands of requests would drown the figures.
   process.env.LOG_LEVEL ??= 'warn';
-  const { connection, cleanup } = await prepareDatabase();
+  const workDir = await fs.mkdtemp(join(tmpdir(), 'mlreg-bench-'));
+  const { backendConfig, registryConnection, cleanup } =
+    await createBenchDatabase(workDir);
   const port = await freePort();
-  const backend = await startBackend(connection, port);
+  const backend = await startBackend(backendConfig, port);
   const baseUrl = `http://127.0.0.1:${port}/api/model-registry`;
-  const knex = knexFactory(
-    DB === 'sqlite'
-      ? {
-          client: 'better-sqlite3',
-          connection: {
-            filename: join(
-              (connection as any).connection.directory,
-              'model-registry.sqlite',
-            ),
-          },
-          useNullAsDefault: true,
-        }
-      : {
-          client: 'pg',
-          connection: (connection as any).connection,
-          searchPath: ['model-registry'],
-        },
-  );
+  const knex = knexFactory(registryConnection);
   try {
     console.log(`Registry benchmark on ${DB}`);
     console.log(
@@ -680,6 +614,7 @@ async function main() {
     await knex.destroy();
     await backend.stop();
     await cleanup();
+    await fs.rm(workDir, { recursive: true, force: true });
   }
 }
 

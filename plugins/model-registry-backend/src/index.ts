@@ -19,6 +19,8 @@ export default createBackendFeatureLoader({
 });
 
 export { modelRegistryPlugin, catalogModuleModelRegistry };
+export { searchModuleModelRegistry } from './search/module';
+export { modelEntityTransformer } from './search/modelEntityTransformer';
 export { MODEL_REGISTRY_EVENTS_TOPIC } from './outbox/EventsPublisher';
 export type { OutboxEvent } from './database/OutboxStore';
 export {

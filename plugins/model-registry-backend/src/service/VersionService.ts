@@ -5,6 +5,8 @@ import {
   ModelVersionStatus,
   Page,
   RegisterVersionRequest,
+  ComparisonRow,
+  VersionComparison,
 } from '@mlreg/plugin-model-registry-common';
 import { randomUUID } from 'node:crypto';
 import { RegistryDatabase, Stores } from '../database/RegistryDatabase';
@@ -28,23 +30,6 @@ export function publicVersion({
   ...version
 }: StoredVersion): ModelVersion {
   return version;
-}
-
-/** One row of a side-by-side comparison: a parameter or metric per version. */
-export interface ComparisonRow {
-  key: string;
-  /** Value per version number; absent where the version has none. */
-  values: Record<string, string | number | boolean | null>;
-  differs: boolean;
-}
-
-/** N versions side by side. */
-export interface VersionComparison {
-  versions: ModelVersion[];
-  parameters: ComparisonRow[];
-  metrics: ComparisonRow[];
-  datasets: ComparisonRow[];
-  artifacts: ComparisonRow[];
 }
 
 /** A query of versions across models or within one. */
