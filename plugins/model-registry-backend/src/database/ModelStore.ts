@@ -83,12 +83,13 @@ export class ModelStore {
    * from using the name index for prefixes; SQLite has no default.
    */
   private readonly likeName: string;
+  private readonly isPostgres: boolean;
 
   constructor(private readonly db: Knex) {
-    this.likeName =
-      db.client.config.client === 'pg'
-        ? 'models.name like ?'
-        : `models.name like ? escape '\\'`;
+    this.isPostgres = db.client.config.client === 'pg';
+    this.likeName = this.isPostgres
+      ? 'models.name like ?'
+      : `models.name like ? escape '\\'`;
   }
 
   async insert(id: string, model: NewModel, now: Date): Promise<void> {
@@ -194,6 +195,14 @@ export class ModelStore {
     if (query.task) q.where('models.task', query.task);
     if (query.namePrefix) {
       q.whereRaw(this.likeName, [`${escapeLike(query.namePrefix)}%`]);
+      if (this.isPostgres) {
+        // The same condition as a byte-wise range, which the
+        // text_pattern_ops index serves; LIKE alone would not use it.
+        q.whereRaw('models.name ~>=~ ? and models.name ~<~ ?', [
+          query.namePrefix,
+          nextPrefix(query.namePrefix),
+        ]);
+      }
     }
     if (query.search) {
       q.whereRaw(this.likeName, [`%${escapeLike(query.search)}%`]);
@@ -299,6 +308,12 @@ export class ModelStore {
       updatedBy: row.updated_by,
     }));
   }
+}
+
+/** The smallest string above every string that starts with `prefix`. */
+function nextPrefix(prefix: string): string {
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
 }
 
 /** Turns a permission filter into a WHERE clause on `models`. */

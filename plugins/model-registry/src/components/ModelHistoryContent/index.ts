@@ -1,0 +1,1 @@
+export { ModelHistoryContent } from './ModelHistoryContent';

@@ -1,0 +1,286 @@
+import { EmptyState, Progress } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  Card,
+  CardBody,
+  CardHeader,
+  CellText,
+  ColumnConfig,
+  Flex,
+  Grid,
+  Link,
+  Table,
+  Text,
+  useTable,
+} from '@backstage/ui';
+import {
+  ANNOTATION_GITHUB_PROJECT_SLUG,
+  ANNOTATION_JIRA_PROJECT_KEY,
+  ANNOTATION_SLACK_CHANNEL,
+  Kpi,
+  Model,
+  ModelCard,
+  ModelVersion,
+} from '@mlreg/plugin-model-registry-common';
+import { ReactNode } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { modelRegistryApiRef } from '../../api';
+import {
+  formatTimestamp,
+  formatValue,
+  RegistryErrorPanel,
+  useModelName,
+} from '../shared';
+
+/** The aliases whose version is the one people mean by "the model", in order. */
+const CARD_ALIASES = ['production', 'champion'];
+
+const CARD_FIELDS: { key: keyof ModelCard; label: string }[] = [
+  { key: 'intendedUse', label: 'Intended use' },
+  { key: 'limitations', label: 'Limitations' },
+  { key: 'trainingData', label: 'Training data' },
+  { key: 'evaluationData', label: 'Evaluation data' },
+  { key: 'ethicalConsiderations', label: 'Ethical considerations' },
+  { key: 'license', label: 'License' },
+];
+
+/** The version whose model card the overview shows, and why that one. */
+export function pickCardVersion(
+  model: Model,
+): { version: number; reason: string } | undefined {
+  for (const alias of CARD_ALIASES) {
+    const version = model.aliases[alias];
+    if (version !== undefined) return { version, reason: `alias ${alias}` };
+  }
+  if (model.latestVersion !== undefined) {
+    return { version: model.latestVersion, reason: 'latest version' };
+  }
+  return undefined;
+}
+
+const Field = ({ label, children }: { label: string; children: ReactNode }) => (
+  <Flex direction="column" gap="1">
+    <Text variant="body-small" color="secondary">
+      {label}
+    </Text>
+    <Text as="div" variant="body-medium">
+      {children}
+    </Text>
+  </Flex>
+);
+
+const kpiColumns: ColumnConfig<Kpi & { id: string }>[] = [
+  {
+    id: 'name',
+    label: 'KPI',
+    isRowHeader: true,
+    cell: kpi => (
+      <CellText
+        title={kpi.name}
+        description={
+          kpi.version === undefined ? undefined : `version ${kpi.version}`
+        }
+      />
+    ),
+  },
+  {
+    id: 'value',
+    label: 'Value',
+    cell: kpi => (
+      <CellText title={`${formatValue(kpi.value)} ${kpi.unit}`.trim()} />
+    ),
+  },
+  {
+    id: 'period',
+    label: 'Period',
+    cell: kpi => <CellText title={kpi.period || '—'} />,
+  },
+  {
+    id: 'updated',
+    label: 'Updated',
+    cell: kpi => (
+      <CellText
+        title={formatTimestamp(kpi.updatedAt)}
+        description={kpi.source}
+      />
+    ),
+  },
+];
+
+const KpiTable = ({ kpis }: { kpis: Kpi[] }) => {
+  const { tableProps } = useTable({
+    mode: 'complete',
+    data: kpis.map(kpi => ({
+      ...kpi,
+      id: `${kpi.name}/${kpi.version ?? ''}`,
+    })),
+    paginationOptions: { type: 'none' },
+  });
+  return <Table columnConfig={kpiColumns} {...tableProps} />;
+};
+
+const ModelCardView = ({
+  version,
+  reason,
+}: {
+  version: ModelVersion;
+  reason: string;
+}) => {
+  const fields = CARD_FIELDS.filter(({ key }) => version.modelCard[key]);
+  return (
+    <Card>
+      <CardHeader>
+        <Text as="h3" variant="title-x-small">
+          Model card of version {version.version} ({reason})
+        </Text>
+      </CardHeader>
+      <CardBody>
+        {fields.length === 0 ? (
+          <Text color="secondary">
+            Version {version.version} was registered without a model card.
+          </Text>
+        ) : (
+          <Flex direction="column" gap="3">
+            {fields.map(({ key, label }) => (
+              <Field key={key} label={label}>
+                {version.modelCard[key]}
+              </Field>
+            ))}
+          </Flex>
+        )}
+      </CardBody>
+    </Card>
+  );
+};
+
+const Links = ({ model }: { model: Model }) => {
+  const { entity } = useEntity();
+  const annotations = entity.metadata.annotations ?? {};
+  const slug = annotations[ANNOTATION_GITHUB_PROJECT_SLUG];
+  const repoUrl =
+    model.links.repoUrl ?? (slug ? `https://github.com/${slug}` : undefined);
+  const jira =
+    model.links.jiraProject ?? annotations[ANNOTATION_JIRA_PROJECT_KEY];
+  const slack =
+    model.links.slackChannel ?? annotations[ANNOTATION_SLACK_CHANNEL];
+  if (!repoUrl && !jira && !slack) {
+    return <Text color="secondary">No repository, Jira or Slack links.</Text>;
+  }
+  return (
+    <Flex direction="column" gap="3">
+      {repoUrl && (
+        <Field label="Repository">
+          <Link href={repoUrl} target="_blank" rel="noopener noreferrer">
+            {repoUrl}
+          </Link>
+        </Field>
+      )}
+      {jira && <Field label="Jira project">{jira}</Field>}
+      {slack && <Field label="Slack channel">{slack}</Field>}
+    </Flex>
+  );
+};
+
+/** The Model tab: what the model is, which version serves, and how it does. */
+export const ModelOverviewContent = () => {
+  const name = useModelName();
+  const api = useApi(modelRegistryApiRef);
+  const { value, loading, error } = useAsync(async () => {
+    const [model, kpis] = await Promise.all([
+      api.getModel(name),
+      api.listKpis(name),
+    ]);
+    const pick = pickCardVersion(model);
+    const cardVersion = pick
+      ? await api.getVersion(name, pick.version)
+      : undefined;
+    return { model, kpis, pick, cardVersion };
+  }, [api, name]);
+
+  if (error) return <RegistryErrorPanel error={error} modelName={name} />;
+  if (loading || !value) return <Progress />;
+
+  const { model, kpis, pick, cardVersion } = value;
+  const aliases = Object.entries(model.aliases).sort(([a], [b]) =>
+    a.localeCompare(b),
+  );
+
+  return (
+    <Grid.Root columns={{ initial: '1', md: '2' }} gap="4">
+      <Card>
+        <CardHeader>
+          <Text as="h3" variant="title-x-small">
+            {model.name}
+          </Text>
+        </CardHeader>
+        <CardBody>
+          <Flex direction="column" gap="3">
+            <Field label="Description">
+              {model.description || 'No description.'}
+            </Field>
+            <Field label="Owner">{model.owner}</Field>
+            <Field label="Latest version">
+              {model.latestVersion === undefined
+                ? 'No version registered yet'
+                : `v${model.latestVersion}`}
+            </Field>
+            <Field label="Aliases">
+              {aliases.length === 0 ? (
+                'No aliases set'
+              ) : (
+                <Flex gap="2" direction="column">
+                  {aliases.map(([alias, version]) => (
+                    <span key={alias}>
+                      {alias} → v{version}
+                    </span>
+                  ))}
+                </Flex>
+              )}
+            </Field>
+            {model.archived && (
+              <Text color="warning">
+                Archived: the model takes no new versions.
+              </Text>
+            )}
+          </Flex>
+        </CardBody>
+      </Card>
+      <Card>
+        <CardHeader>
+          <Text as="h3" variant="title-x-small">
+            Links
+          </Text>
+        </CardHeader>
+        <CardBody>
+          <Links model={model} />
+        </CardBody>
+      </Card>
+      {cardVersion && pick ? (
+        <ModelCardView version={cardVersion} reason={pick.reason} />
+      ) : (
+        <EmptyState
+          missing="content"
+          title="No versions yet"
+          description={`The model card appears once a training job registers a version with POST /api/model-registry/models/${model.name}/versions.`}
+        />
+      )}
+      <Card>
+        <CardHeader>
+          <Text as="h3" variant="title-x-small">
+            Business KPIs
+          </Text>
+        </CardHeader>
+        <CardBody>
+          {kpis.length === 0 ? (
+            <Text color="secondary">
+              {`No KPIs recorded. Record one with PUT /api/model-registry/models/${model.name}/kpis/{kpi}.`}
+            </Text>
+          ) : (
+            <KpiTable kpis={kpis} />
+          )}
+        </CardBody>
+      </Card>
+    </Grid.Root>
+  );
+};

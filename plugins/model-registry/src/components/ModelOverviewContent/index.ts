@@ -1,0 +1,1 @@
+export { ModelOverviewContent } from './ModelOverviewContent';

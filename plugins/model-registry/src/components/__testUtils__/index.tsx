@@ -1,0 +1,79 @@
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  ModelEntityV1alpha1,
+  ModelVersion,
+} from '@mlreg/plugin-model-registry-common';
+import { HttpResponse } from 'msw';
+import { ReactElement } from 'react';
+import { modelRegistryApi } from '../../plugin';
+
+/** A Model entity whose registry name differs from its entity name. */
+export const modelEntity: ModelEntityV1alpha1 = {
+  apiVersion: 'mlreg.io/v1alpha1',
+  kind: 'Model',
+  metadata: {
+    name: 'fraud-detector-entity',
+    namespace: 'default',
+    annotations: { 'mlreg.io/registry-name': 'fraud-detector' },
+  },
+  spec: {
+    type: 'classification',
+    lifecycle: 'production',
+    owner: 'group:default/data-science',
+  },
+};
+
+/** The registry's API under msw, for the model of {@link modelEntity}. */
+export const MODEL_API = '*/api/model-registry/models/fraud-detector';
+
+/**
+ * Renders a tab inside an entity page of {@link modelEntity}, with the real
+ * API client; msw stands in for the backend.
+ */
+export function renderModelTab(
+  element: ReactElement,
+  options: { initialRouteEntries?: string[] } = {},
+) {
+  return renderInTestApp(
+    <EntityProvider entity={modelEntity}>{element}</EntityProvider>,
+    { extensions: [modelRegistryApi], ...options },
+  );
+}
+
+/** An error response in Backstage's error shape. */
+export function errorResponse(status: number, message: string) {
+  return HttpResponse.json(
+    {
+      error: { name: status === 404 ? 'NotFoundError' : 'Error', message },
+      response: { statusCode: status },
+    },
+    { status },
+  );
+}
+
+/** A READY version with the given number and overrides. */
+export function makeVersion(
+  version: number,
+  overrides: Partial<ModelVersion> = {},
+): ModelVersion {
+  return {
+    model: 'fraud-detector',
+    version,
+    status: 'READY',
+    description: '',
+    aliases: [],
+    source: { commit: `c0ffee${version}abcdef` },
+    parameters: {},
+    metrics: [],
+    datasets: [],
+    tags: [],
+    modelCard: {},
+    annotations: {},
+    createdAt: `2026-03-0${version}T10:00:00.000Z`,
+    createdBy: 'user:default/dana',
+    updatedAt: `2026-03-0${version}T10:00:00.000Z`,
+    updatedBy: 'user:default/dana',
+    ...overrides,
+  };
+}

@@ -1,0 +1,3 @@
+export { useModelName } from './useModelName';
+export { RegistryErrorPanel } from './RegistryErrorPanel';
+export { formatTimestamp, formatValue } from './format';
