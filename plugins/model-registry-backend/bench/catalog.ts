@@ -128,26 +128,61 @@ async function main() {
     const started = performance.now();
     await backend.start();
     const up = performance.now();
+    // The catalog's own table of provided entities: filled once the provider
+    // has handed its mutation over, before the catalog processes anything.
+    const catalogDb = knexFactory(
+      DB === 'sqlite'
+        ? {
+            client: 'better-sqlite3',
+            connection: { filename: join(workDir, 'sqlite', 'catalog.sqlite') },
+            useNullAsDefault: true,
+          }
+        : {
+            client: 'pg',
+            connection: (backendConfig as { connection: string }).connection,
+            searchPath: ['catalog'],
+          },
+    );
+    let handedOver: number | undefined;
     let count = 0;
     while (count < MODELS) {
-      await new Promise(r => setTimeout(r, 250));
+      await new Promise(r => setTimeout(r, 500));
+      if (handedOver === undefined) {
+        const [{ n }] = await catalogDb('refresh_state')
+          .where('entity_ref', 'like', 'model:%')
+          .count({ n: '*' })
+          .catch(() => [{ n: 0 }]);
+        if (Number(n) >= MODELS) handedOver = performance.now();
+      }
       count = await countModels();
-      if (performance.now() - up > 300_000)
-        throw new Error(`only ${count} after 300 s`);
+      if (performance.now() - up > 900_000) {
+        throw new Error(`only ${count} queryable after 900 s`);
+      }
     }
+    await catalogDb.destroy();
     const reconciled = performance.now();
+    const seconds = (t: number) => ((t - up) / 1000).toFixed(1);
     console.log(
-      `  backend started in                ${((up - started) / 1000).toFixed(
-        1,
-      )} s`,
+      `  backend started in                      ${(
+        (up - started) /
+        1000
+      ).toFixed(1)} s`,
     );
     console.log(
-      `  full reconciliation, all queryable ${(
-        (reconciled - up) /
-        1000
-      ).toFixed(
-        1,
-      )} s after startup, including the provider's 1 s initial delay (target < 20 s)`,
+      `  provider done, all ${MODELS} handed to the catalog  ${seconds(
+        handedOver ?? reconciled,
+      )} s after startup (1 s initial delay included)`,
+    );
+    console.log(
+      `  all ${MODELS} queryable through the catalog API     ${seconds(
+        reconciled,
+      )} s after startup (target < 20 s)`,
+    );
+    console.log(
+      `  catalog processing rate                 ${(
+        MODELS /
+        ((reconciled - (handedOver ?? up)) / 1000)
+      ).toFixed(0)} entities/s`,
     );
 
     const latencies: number[] = [];
