@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import registryFeatures from '../src';
-import { createBenchDatabase, freePort } from './support';
+import { createBenchDatabase, freePort, runBenchmark } from './support';
 
 const DB = process.env.BENCH_DB ?? 'sqlite';
 const MODELS = Number(process.env.BENCH_MODELS ?? 10_000);
@@ -233,10 +233,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  error => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

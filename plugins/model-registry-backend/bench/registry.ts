@@ -22,7 +22,7 @@
 import { createBackend } from '@backstage/backend-defaults';
 import eventsPlugin from '@backstage/plugin-events-backend';
 import { modelRegistryPlugin } from '../src/plugin';
-import { createBenchDatabase, freePort } from './support';
+import { createBenchDatabase, freePort, runBenchmark } from './support';
 import { AliasStore } from '../src/database/AliasStore';
 import { ModelStore } from '../src/database/ModelStore';
 import { VersionStore } from '../src/database/VersionStore';
@@ -618,10 +618,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  error => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -62,3 +62,14 @@ export async function createBenchDatabase(workDir: string) {
     },
   };
 }
+
+/** Runs a benchmark's main function and exits with its outcome. */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    error => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
