@@ -9,7 +9,6 @@
  * BENCH_MODELS   registry models to reconcile (default 10000)
  * BENCH_DELTAS   models registered one by one for the delta latency (default 20)
  */
-import { createBackend } from '@backstage/backend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import eventsPlugin from '@backstage/plugin-events-backend';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
@@ -20,7 +19,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import registryFeatures from '../src';
-import { createBenchDatabase, freePort, runBenchmark } from './support';
+import {
+  createBenchBackend,
+  createBenchDatabase,
+  freePort,
+  runBenchmark,
+} from './support';
 
 const DB = process.env.BENCH_DB ?? 'sqlite';
 const MODELS = Number(process.env.BENCH_MODELS ?? 10_000);
@@ -73,20 +77,12 @@ async function main() {
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}/api`;
-  const configFile = join(workDir, 'app-config.json');
-  await fs.writeFile(
-    configFile,
-    JSON.stringify({
-      backend: {
-        baseUrl: `http://127.0.0.1:${port}`,
-        listen: { port, host: '127.0.0.1' },
-        database: backendConfig,
-        auth: {
-          externalAccess: [
-            { type: 'static', options: { token: TOKEN, subject: 'bench' } },
-          ],
-        },
-      },
+  const backend = await createBenchBackend({
+    port,
+    database: backendConfig,
+    token: TOKEN,
+    workDir,
+    extraConfig: {
       catalog: {
         rules: [{ allow: ['Model', 'Location'] }],
         providers: {
@@ -99,13 +95,8 @@ async function main() {
           },
         },
       },
-      modelRegistry: {
-        storage: { filesystem: { rootDir: join(workDir, 'artifacts') } },
-      },
-    }),
-  );
-  process.argv.push('--config', configFile);
-  const backend = createBackend();
+    },
+  });
   backend.add(catalogPlugin);
   backend.add(eventsPlugin);
   backend.add(registryFeatures);

@@ -19,10 +19,14 @@
  *                   1024); curl sends it, so this process is the backend alone
  *                   and its RSS is the backend's
  */
-import { createBackend } from '@backstage/backend-defaults';
 import eventsPlugin from '@backstage/plugin-events-backend';
 import { modelRegistryPlugin } from '../src/plugin';
-import { createBenchDatabase, freePort, runBenchmark } from './support';
+import {
+  createBenchBackend,
+  createBenchDatabase,
+  freePort,
+  runBenchmark,
+} from './support';
 import { AliasStore } from '../src/database/AliasStore';
 import { ModelStore } from '../src/database/ModelStore';
 import { VersionStore } from '../src/database/VersionStore';
@@ -47,28 +51,12 @@ const CLIENTS = 8;
 const TOKEN = `bench-${randomUUID()}`;
 
 async function startBackend(database: object, port: number) {
-  const workDir = await fs.mkdtemp(join(tmpdir(), 'mlreg-bench-backend-'));
-  const configFile = join(workDir, 'app-config.json');
-  await fs.writeFile(
-    configFile,
-    JSON.stringify({
-      backend: {
-        baseUrl: `http://127.0.0.1:${port}`,
-        listen: { port, host: '127.0.0.1' },
-        database,
-        auth: {
-          externalAccess: [
-            { type: 'static', options: { token: TOKEN, subject: 'bench' } },
-          ],
-        },
-      },
-      modelRegistry: {
-        storage: { filesystem: { rootDir: join(workDir, 'artifacts') } },
-      },
-    }),
-  );
-  process.argv.push('--config', configFile);
-  const backend = createBackend();
+  const backend = await createBenchBackend({
+    port,
+    database,
+    token: TOKEN,
+    workDir: await fs.mkdtemp(join(tmpdir(), 'mlreg-bench-backend-')),
+  });
   backend.add(eventsPlugin);
   backend.add(modelRegistryPlugin);
   await backend.start();

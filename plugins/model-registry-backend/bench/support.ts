@@ -1,5 +1,7 @@
 /* What the benchmarks share: a free port and a throw-away database. */
+import { createBackend } from '@backstage/backend-defaults';
 import knexFactory from 'knex';
+import { promises as fs } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -72,4 +74,45 @@ export function runBenchmark(main: () => Promise<void>): void {
       process.exit(1);
     },
   );
+}
+
+/**
+ * A backend on `port` with `database`, a static token for the benchmark's
+ * client, artifacts under `workDir`, and `extraConfig` merged in; the
+ * caller adds the features and starts it.
+ */
+export async function createBenchBackend(options: {
+  port: number;
+  database: object;
+  token: string;
+  workDir: string;
+  extraConfig?: Record<string, unknown>;
+}) {
+  const configFile = join(options.workDir, 'app-config.json');
+  await fs.writeFile(
+    configFile,
+    JSON.stringify({
+      backend: {
+        baseUrl: `http://127.0.0.1:${options.port}`,
+        listen: { port: options.port, host: '127.0.0.1' },
+        database: options.database,
+        auth: {
+          externalAccess: [
+            {
+              type: 'static',
+              options: { token: options.token, subject: 'bench' },
+            },
+          ],
+        },
+      },
+      modelRegistry: {
+        storage: {
+          filesystem: { rootDir: join(options.workDir, 'artifacts') },
+        },
+      },
+      ...options.extraConfig,
+    }),
+  );
+  process.argv.push('--config', configFile);
+  return createBackend();
 }

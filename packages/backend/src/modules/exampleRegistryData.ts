@@ -24,6 +24,18 @@ export interface ExampleRegistryData {
   >;
 }
 
+async function readExampleData(file: string): Promise<ExampleRegistryData> {
+  try {
+    const data = yaml.parse(await fs.readFile(resolvePath(file), 'utf8'));
+    if (!Array.isArray(data?.models)) throw new Error('no models list');
+    return data;
+  } catch (error) {
+    throw new Error(
+      `modelRegistry.exampleData "${file}" is not a readable example data file: ${error}`,
+    );
+  }
+}
+
 /**
  * Fills the registry of the example portal on its first start: models,
  * versions, aliases and KPIs from `modelRegistry.exampleData` (a YAML file).
@@ -45,10 +57,9 @@ export const exampleRegistryDataModule = createBackendModule({
       async init({ auth, config, discovery, lifecycle, logger }) {
         const file = config.getOptionalString('modelRegistry.exampleData');
         if (!file) return;
+        // Read now, so that a bad file stops the backend at startup.
+        const data = await readExampleData(file);
         lifecycle.addStartupHook(async () => {
-          const data = yaml.parse(
-            await fs.readFile(resolvePath(file), 'utf8'),
-          ) as ExampleRegistryData;
           const client = new ModelRegistryClient({ discoveryApi: discovery });
           const { token } = await auth.getPluginRequestToken({
             onBehalfOf: await auth.getOwnServiceCredentials(),
