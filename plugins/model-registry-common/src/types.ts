@@ -24,6 +24,15 @@ export interface Model {
   latestVersion?: number;
   /** Alias → version number, e.g. `{ "champion": 3 }`. */
   aliases: Record<string, number>;
+  /** The metric that ranks this model's versions, e.g. `auc`. */
+  keyMetric?: string;
+  /**
+   * The key metric on the `production` version, else on the latest READY
+   * version (its final step); absent when neither carries it.
+   */
+  keyMetricValue?: { key: string; value: number; version: number };
+  /** Drift verdict and last deployment, as far as the registry knows them. */
+  health: ModelHealth;
   createdAt: string;
   createdBy: string;
   updatedAt: string;
@@ -39,6 +48,8 @@ export interface CreateModelRequest {
   framework?: string;
   tags?: string[];
   links?: ModelLinks;
+  /** The metric that ranks the model's versions, e.g. `auc`. */
+  keyMetric?: string;
 }
 
 /** One page of a list, with the cursor of the next page when there is one. */
@@ -59,6 +70,11 @@ export interface ListModelsQuery {
   task?: string;
   /** Only models with this alias set, e.g. `production`. */
   alias?: string;
+  /**
+   * By the verdict of the newest drift report: `drifting`, `stable`, or
+   * `unmonitored` (no report yet).
+   */
+  drift?: 'drifting' | 'stable' | 'unmonitored';
   archived?: 'exclude' | 'only' | 'include';
   sort?: 'name' | 'createdAt' | 'updatedAt';
   order?: 'asc' | 'desc';
@@ -74,6 +90,7 @@ export interface UpdateModelRequest {
   framework?: string | null;
   tags?: string[];
   links?: ModelLinks;
+  keyMetric?: string | null;
 }
 
 /** Query of a version list or search. */
@@ -292,4 +309,153 @@ export interface LineageEdge {
 export interface LineageGraph {
   nodes: LineageNode[];
   edges: LineageEdge[];
+}
+
+/** Where a deployment runs. */
+export interface DeploymentTarget {
+  cluster: string;
+  namespace: string;
+  /** What serves the model, e.g. `kserve` or `deployment`. */
+  kind: string;
+}
+
+/** The states a deployment goes through. */
+export type DeploymentStatus =
+  | 'pending'
+  | 'progressing'
+  | 'succeeded'
+  | 'failed'
+  | 'rolled-back';
+
+/** One step of a deployment's status history. */
+export interface DeploymentStatusChange {
+  status: DeploymentStatus;
+  at: string;
+  message?: string;
+}
+
+/** A version of a model rolled out to an environment. */
+export interface Deployment {
+  id: string;
+  model: string;
+  version: number;
+  /** e.g. `staging`, `production`. */
+  environment: string;
+  target: DeploymentTarget;
+  status: DeploymentStatus;
+  /** The version this deployment replaced in its environment, for rollbacks. */
+  replacedVersion?: number;
+  /** Oldest first; the last entry is the current status. */
+  history: DeploymentStatusChange[];
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+}
+
+/** The query of a model's deployments, newest first. */
+export interface ListDeploymentsQuery {
+  environment?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** A histogram: `counts[i]` values fell in `[binEdges[i], binEdges[i + 1])`. */
+export interface Histogram {
+  binEdges: number[];
+  counts: number[];
+}
+
+/** The drift of one feature in one window. */
+export interface FeatureDrift {
+  feature: string;
+  /** The statistic's name, e.g. `psi`, `ks`, `wasserstein`. */
+  method: string;
+  score: number;
+  /** The feature drifts when its score reaches the threshold. */
+  threshold: number;
+  drifted: boolean;
+  /** The production distribution in this window, on the reference's bins. */
+  current?: Histogram;
+}
+
+/** The model-level verdict of a window. */
+export type DriftVerdict = 'drift' | 'no-drift';
+
+/** The drift of a model's production traffic in one window. */
+export interface DriftReport {
+  id: string;
+  model: string;
+  /** The version that served during the window. */
+  version: number;
+  windowStart: string;
+  windowEnd: string;
+  verdict: DriftVerdict;
+  /** Share of features that drifted, 0..1. */
+  driftedShare: number;
+  /** Whether the drift is bad enough to retrain the model. */
+  retrainingSuggested: boolean;
+  features: FeatureDrift[];
+  createdAt: string;
+}
+
+/** The query of a model's drift reports, newest window first. */
+export interface ListDriftReportsQuery {
+  version?: number;
+  /** Only windows that end at or after this time. */
+  since?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** Summary statistics of a numeric feature. */
+export interface FeatureStats {
+  count: number;
+  mean?: number;
+  std?: number;
+  min?: number;
+  max?: number;
+  missing?: number;
+}
+
+/** The training-time distribution of one feature. */
+export interface FeatureProfile {
+  feature: string;
+  histogram: Histogram;
+  stats: FeatureStats;
+}
+
+/** The reference distributions drift is measured against, per version. */
+export interface ReferenceProfile {
+  model: string;
+  version: number;
+  features: FeatureProfile[];
+  createdAt: string;
+}
+
+/** How a model does in production, for lists and health badges. */
+export interface ModelHealth {
+  /** The verdict of the newest drift report; absent when none exists. */
+  drift?: { verdict: DriftVerdict; windowEnd: string; version: number };
+  /** The newest deployment of any environment; absent when never deployed. */
+  lastDeployment?: {
+    environment: string;
+    version: number;
+    status: DeploymentStatus;
+    at: string;
+  };
+}
+
+/** The figures at the top of the Models page, over the models a user may read. */
+export interface PortfolioSummary {
+  models: number;
+  /** Models with a `production` alias. */
+  inProduction: number;
+  /** Models whose newest drift report says `drift`. */
+  drifting: number;
+  /** Models whose newest deployment failed. */
+  failedDeployments: number;
+  /** Models whose owner is not an entity of the catalog. */
+  withoutOwner: number;
+  /** Models whose latest version has no model card fields, or no version. */
+  withoutModelCard: number;
 }

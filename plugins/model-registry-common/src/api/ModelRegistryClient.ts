@@ -3,9 +3,13 @@ import {
   AuditQuery,
   AuditRecord,
   CreateModelRequest,
+  Deployment,
+  DriftReport,
   HealthStatus,
   Kpi,
   LineageGraph,
+  ListDeploymentsQuery,
+  ListDriftReportsQuery,
   ListModelsQuery,
   ListVersionsQuery,
   MetricTrendPoint,
@@ -13,6 +17,8 @@ import {
   ModelAlias,
   ModelVersion,
   Page,
+  PortfolioSummary,
+  ReferenceProfile,
   RegisterVersionRequest,
   SetKpiRequest,
   UpdateModelRequest,
@@ -115,6 +121,26 @@ export interface ModelRegistryApi {
     query?: AuditQuery,
     options?: Options,
   ): Promise<Page<AuditRecord>>;
+  /** Deployments of a model, newest first. */
+  listDeployments(
+    model: string,
+    query?: ListDeploymentsQuery,
+    options?: Options,
+  ): Promise<Page<Deployment>>;
+  /** Drift reports of a model, newest window first. */
+  listDriftReports(
+    model: string,
+    query?: ListDriftReportsQuery,
+    options?: Options,
+  ): Promise<Page<DriftReport>>;
+  /** The reference profile of a version; a 404 error when it has none. */
+  getReferenceProfile(
+    model: string,
+    version: number,
+    options?: Options,
+  ): Promise<ReferenceProfile>;
+  /** Portfolio figures over the models the caller may read. */
+  getPortfolioSummary(options?: Options): Promise<PortfolioSummary>;
 }
 
 const e = encodeURIComponent;
@@ -348,6 +374,42 @@ export class ModelRegistryClient implements ModelRegistryApi {
       `/models/${e(model)}/audit${queryString(query)}`,
       options,
     );
+  }
+
+  listDeployments(
+    model: string,
+    query: ListDeploymentsQuery = {},
+    options?: Options,
+  ) {
+    return this.request<Page<Deployment>>(
+      'GET',
+      `/models/${e(model)}/deployments${queryString(query)}`,
+      options,
+    );
+  }
+
+  listDriftReports(
+    model: string,
+    query: ListDriftReportsQuery = {},
+    options?: Options,
+  ) {
+    return this.request<Page<DriftReport>>(
+      'GET',
+      `/models/${e(model)}/drift/reports${queryString(query)}`,
+      options,
+    );
+  }
+
+  getReferenceProfile(model: string, version: number, options?: Options) {
+    return this.request<ReferenceProfile>(
+      'GET',
+      `/models/${e(model)}/versions/${version}/reference-profile`,
+      options,
+    );
+  }
+
+  getPortfolioSummary(options?: Options) {
+    return this.request<PortfolioSummary>('GET', '/summary', options);
   }
 
   private async request<T>(
