@@ -285,7 +285,14 @@ export interface AuditRecord {
 export interface LineageNode {
   /** Unique within the graph, e.g. `version:fraud-detector/3`. */
   id: string;
-  kind: 'model' | 'version' | 'dataset' | 'run' | 'commit' | 'component';
+  kind:
+    | 'model'
+    | 'version'
+    | 'dataset'
+    | 'run'
+    | 'commit'
+    | 'component'
+    | 'deployment';
   label: string;
   /** Catalog entity ref when the node is a catalog entity. */
   entityRef?: string;
@@ -302,7 +309,8 @@ export interface LineageEdge {
     | 'producedBy'
     | 'builtFrom'
     | 'derivedFrom'
-    | 'consumes';
+    | 'consumes'
+    | 'deployedAs';
 }
 
 /** The lineage graph of a model. */
