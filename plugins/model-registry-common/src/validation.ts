@@ -17,3 +17,21 @@ export function describeInvalidModelName(name: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Names an alias can never have: `latest` is computed, and a number would
+ * be ambiguous with a version in URLs and clients.
+ */
+const RESERVED_ALIASES = new Set(['latest', 'none', 'all']);
+
+/** Returns why `alias` is not a valid alias name, or undefined when it is. */
+export function describeInvalidAlias(alias: string): string | undefined {
+  // Aliases end up in URLs and Kubernetes labels, like model names.
+  if (!MODEL_NAME_PATTERN.test(alias)) {
+    return `alias "${alias}" must be 1-63 lowercase letters, digits and '-', starting and ending with a letter or digit`;
+  }
+  if (RESERVED_ALIASES.has(alias) || /^v?\d+$/.test(alias)) {
+    return `alias "${alias}" is reserved`;
+  }
+  return undefined;
+}

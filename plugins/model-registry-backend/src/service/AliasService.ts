@@ -1,28 +1,12 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { ModelAlias } from '@mlreg/plugin-model-registry-common';
+import {
+  describeInvalidAlias,
+  ModelAlias,
+} from '@mlreg/plugin-model-registry-common';
 import { RegistryDatabase } from '../database/RegistryDatabase';
 import { Actor } from './Actor';
 import { ModelService } from './ModelService';
 import { recordChange } from './recordChange';
-
-const ALIAS_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
-/**
- * Names an alias can never have: `latest` is computed, and a number would
- * be ambiguous with a version in URLs and clients.
- */
-const RESERVED_ALIASES = new Set(['latest', 'none', 'all']);
-
-/** Returns why `alias` is not a valid alias name, or undefined. */
-export function describeInvalidAlias(alias: string): string | undefined {
-  if (!ALIAS_PATTERN.test(alias)) {
-    return `alias "${alias}" must be 1-63 lowercase letters, digits and '-', starting and ending with a letter or digit`;
-  }
-  if (RESERVED_ALIASES.has(alias) || /^v?\d+$/.test(alias)) {
-    return `alias "${alias}" is reserved`;
-  }
-  return undefined;
-}
 
 /** Domain rules for aliases, the promotion primitive. */
 export class AliasService {
