@@ -1,1 +1,2 @@
 export { modelRegistryApiRef } from './ModelRegistryApiRef';
+export { downloadArtifact } from './downloadArtifact';

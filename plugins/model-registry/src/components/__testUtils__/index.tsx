@@ -1,4 +1,5 @@
-import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
   ModelEntityV1alpha1,
@@ -29,15 +30,28 @@ export const MODEL_API = '*/api/model-registry/models/fraud-detector';
 
 /**
  * Renders a tab inside an entity page of {@link modelEntity}, with the real
- * API client; msw stands in for the backend.
+ * API client; msw stands in for the backend. Every permission is granted
+ * unless `denied` names some.
  */
 export function renderModelTab(
   element: ReactElement,
-  options: { initialRouteEntries?: string[] } = {},
+  options: { initialRouteEntries?: string[]; denied?: string[] } = {},
 ) {
+  const { denied = [], ...rest } = options;
   return renderInTestApp(
     <EntityProvider entity={modelEntity}>{element}</EntityProvider>,
-    { extensions: [modelRegistryApi], ...options },
+    {
+      extensions: [modelRegistryApi],
+      apis: [
+        mockApis.permission({
+          authorize: request =>
+            denied.includes(request.permission.name)
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+        }),
+      ],
+      ...rest,
+    },
   );
 }
 

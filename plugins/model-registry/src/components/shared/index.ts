@@ -1,3 +1,4 @@
 export { useModelName } from './useModelName';
+export { useModelPermission } from './useModelPermission';
 export { RegistryErrorPanel } from './RegistryErrorPanel';
 export { formatTimestamp, formatValue } from './format';
