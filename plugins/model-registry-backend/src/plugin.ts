@@ -16,9 +16,13 @@ import { createRouter } from './router/createRouter';
 import { AliasService } from './service/AliasService';
 import { ArtifactCleaner } from './service/ArtifactCleaner';
 import { AuditService } from './service/AuditService';
+import { createCatalogLookups } from './service/catalogLookups';
+import { DeploymentService } from './service/DeploymentService';
+import { DriftService } from './service/DriftService';
 import { KpiService } from './service/KpiService';
 import { LineageService } from './service/LineageService';
 import { ModelService, publicModel } from './service/ModelService';
+import { PortfolioService } from './service/PortfolioService';
 import { VersionService } from './service/VersionService';
 import { createArtifactStore } from './storage/createArtifactStore';
 import packageJson from '../package.json';
@@ -50,6 +54,7 @@ export const modelRegistryPlugin = createBackendPlugin({
         logger.info(`Artifacts are stored in ${artifacts.describe()}`);
 
         const db = await RegistryDatabase.create({ database: deps.database });
+        const catalog = createCatalogLookups(deps.catalog, deps.auth);
         const models = new ModelService(db);
         const versions = new VersionService(
           db,
@@ -63,27 +68,10 @@ export const modelRegistryPlugin = createBackendPlugin({
           aliases: new AliasService(db, models),
           kpis: new KpiService(db, models, versions),
           audit: new AuditService(db),
-          lineage: new LineageService(db, models, async modelName => {
-            // Components declare `dependsOn: [model:<name>]` in catalog-info.yaml.
-            const { items } = await deps.catalog.getEntities(
-              {
-                filter: { 'relations.dependsOn': `model:default/${modelName}` },
-                fields: [
-                  'kind',
-                  'metadata.name',
-                  'metadata.namespace',
-                  'metadata.title',
-                ],
-              },
-              { credentials: await deps.auth.getOwnServiceCredentials() },
-            );
-            return items.map(entity => ({
-              entityRef: `${entity.kind.toLocaleLowerCase('en-US')}:${
-                entity.metadata.namespace ?? 'default'
-              }/${entity.metadata.name}`,
-              title: entity.metadata.title ?? entity.metadata.name,
-            }));
-          }),
+          lineage: new LineageService(db, models, catalog.findConsumers),
+          deployments: new DeploymentService(db, models),
+          drift: new DriftService(db, models, versions),
+          portfolio: new PortfolioService(db, catalog.findEntities),
         };
 
         deps.permissionsRegistry.addResourceType({

@@ -1,6 +1,12 @@
-import { Model, ModelLinks } from '@mlreg/plugin-model-registry-common';
+import {
+  Model,
+  ModelLinks,
+  PortfolioSummary,
+} from '@mlreg/plugin-model-registry-common';
 import { Knex } from 'knex';
 import { ModelFilter } from '../permissions/rules';
+import { DeploymentStore, newestDeploymentStatus } from './DeploymentStore';
+import { DriftStore, newestDriftVerdict } from './DriftStore';
 import { escapeLike, groupBy, parseJson, toIsoString } from './util';
 
 export type ModelRow = {
@@ -11,6 +17,7 @@ export type ModelRow = {
   task: string | null;
   framework: string | null;
   links: string;
+  key_metric: string | null;
   last_version: number;
   archived_at: Date | string | number | null;
   created_at: Date | string | number;
@@ -34,6 +41,7 @@ export interface NewModel {
   framework?: string;
   tags: string[];
   links: ModelLinks;
+  keyMetric?: string;
   actor: string;
 }
 
@@ -45,6 +53,8 @@ export interface ModelChanges {
   framework?: string | null;
   tags?: string[];
   links?: ModelLinks;
+  /** null clears it. */
+  keyMetric?: string | null;
 }
 
 export type ModelSortField = 'name' | 'createdAt' | 'updatedAt';
@@ -65,6 +75,8 @@ export interface ModelQuery {
   task?: string;
   /** Only models that have this alias set. */
   alias?: string;
+  /** By the verdict of the newest drift report; unmonitored = no report. */
+  drift?: 'drifting' | 'stable' | 'unmonitored';
   archived?: 'exclude' | 'only' | 'include';
   sort: ModelSortField;
   order: 'asc' | 'desc';
@@ -101,6 +113,7 @@ export class ModelStore {
       task: model.task ?? null,
       framework: model.framework ?? null,
       links: JSON.stringify(model.links),
+      key_metric: model.keyMetric ?? null,
       last_version: 0,
       archived_at: null,
       created_at: now,
@@ -124,6 +137,7 @@ export class ModelStore {
     if (changes.task !== undefined) row.task = changes.task;
     if (changes.framework !== undefined) row.framework = changes.framework;
     if (changes.links !== undefined) row.links = JSON.stringify(changes.links);
+    if (changes.keyMetric !== undefined) row.key_metric = changes.keyMetric;
     await this.db<ModelRow>('models').where({ id }).update(row);
     if (changes.tags !== undefined) await this.replaceTags(id, changes.tags);
   }
@@ -223,6 +237,7 @@ export class ModelStore {
           .where('model_aliases.alias', query.alias),
       );
     }
+    if (query.drift) applyDriftFilter(this.db, q, query.drift);
     const archived = query.archived ?? 'exclude';
     if (archived === 'exclude') q.whereNull('models.archived_at');
     if (archived === 'only') q.whereNotNull('models.archived_at');
@@ -257,56 +272,225 @@ export class ModelStore {
     }
   }
 
-  /** Completes model rows with their tags and aliases, two queries per page. */
+  /**
+   * Completes model rows with their tags, aliases, health and key metric
+   * value: a constant number of queries per page, whatever its size.
+   */
   private async complete(rows: ModelRow[]): Promise<StoredModel[]> {
+    if (rows.length === 0) return [];
     const ids = rows.map(r => r.id);
-    const tagRows: Array<{ model_id: string; tag: string }> =
-      rows.length === 0
-        ? []
-        : await this.db('model_tags').whereIn('model_id', ids).orderBy('tag');
+    // Sequential on purpose: inside a transaction all queries share one
+    // connection, which must not run two queries at once.
+    const tagRows: Array<{ model_id: string; tag: string }> = await this.db(
+      'model_tags',
+    )
+      .whereIn('model_id', ids)
+      .orderBy('tag');
     const aliasRows: Array<{
       model_id: string;
       alias: string;
       version: number;
-    }> =
-      rows.length === 0
-        ? []
-        : await this.db('model_aliases')
-            .join(
-              'model_versions',
-              'model_versions.id',
-              'model_aliases.version_id',
-            )
-            .whereIn('model_aliases.model_id', ids)
-            .orderBy('model_aliases.alias')
-            .select(
-              'model_aliases.model_id',
-              'model_aliases.alias',
-              'model_versions.version',
-            );
+    }> = await this.db('model_aliases')
+      .join('model_versions', 'model_versions.id', 'model_aliases.version_id')
+      .whereIn('model_aliases.model_id', ids)
+      .orderBy('model_aliases.alias')
+      .select(
+        'model_aliases.model_id',
+        'model_aliases.alias',
+        'model_versions.version',
+      );
+    const drift = await new DriftStore(this.db).latestForModels(ids);
+    const deployments = await new DeploymentStore(this.db).latestForModels(ids);
+    const keyMetricValues = await this.keyMetricValues(
+      rows.filter(r => r.key_metric !== null).map(r => r.id),
+    );
     const tags = groupBy(tagRows, r => r.model_id);
     const aliases = groupBy(aliasRows, r => r.model_id);
-    return rows.map(row => ({
-      id: row.id,
-      name: row.name,
-      owner: row.owner,
-      description: row.description,
-      task: row.task ?? undefined,
-      framework: row.framework ?? undefined,
-      tags: (tags.get(row.id) ?? []).map(r => r.tag),
-      links: parseJson<ModelLinks>(row.links, {}),
-      archived: row.archived_at !== null,
-      ...(Number(row.last_version) > 0
-        ? { latestVersion: Number(row.last_version) }
-        : {}),
-      aliases: Object.fromEntries(
-        (aliases.get(row.id) ?? []).map(a => [a.alias, Number(a.version)]),
-      ),
-      createdAt: toIsoString(row.created_at),
-      createdBy: row.created_by,
-      updatedAt: toIsoString(row.updated_at),
-      updatedBy: row.updated_by,
-    }));
+    return rows.map(row => {
+      const lastDeployment = deployments.get(row.id);
+      const driftHealth = drift.get(row.id);
+      const keyMetricValue = keyMetricValues.get(row.id);
+      return {
+        id: row.id,
+        name: row.name,
+        owner: row.owner,
+        description: row.description,
+        task: row.task ?? undefined,
+        framework: row.framework ?? undefined,
+        tags: (tags.get(row.id) ?? []).map(r => r.tag),
+        links: parseJson<ModelLinks>(row.links, {}),
+        archived: row.archived_at !== null,
+        ...(Number(row.last_version) > 0
+          ? { latestVersion: Number(row.last_version) }
+          : {}),
+        aliases: Object.fromEntries(
+          (aliases.get(row.id) ?? []).map(a => [a.alias, Number(a.version)]),
+        ),
+        ...(row.key_metric ? { keyMetric: row.key_metric } : {}),
+        ...(keyMetricValue ? { keyMetricValue } : {}),
+        health: {
+          ...(driftHealth ? { drift: driftHealth } : {}),
+          ...(lastDeployment ? { lastDeployment } : {}),
+        },
+        createdAt: toIsoString(row.created_at),
+        createdBy: row.created_by,
+        updatedAt: toIsoString(row.updated_at),
+        updatedBy: row.updated_by,
+      };
+    });
+  }
+
+  /**
+   * The key metric's value per model: on the version the `production` alias
+   * points to, else on the latest READY version, whichever carries the
+   * metric first. Of the version's values of that key, the one of the
+   * highest step wins; at equal steps, the one without a dataset, else the
+   * first dataset by name. Two queries for any number of models.
+   */
+  private async keyMetricValues(
+    modelIds: string[],
+  ): Promise<Map<string, NonNullable<Model['keyMetricValue']>>> {
+    const values = new Map<string, NonNullable<Model['keyMetricValue']>>();
+    if (modelIds.length === 0) return values;
+    const candidates = [
+      this.db('model_aliases')
+        .select('model_aliases.version_id')
+        .whereRaw('model_aliases.model_id = models.id')
+        .where('model_aliases.alias', PRODUCTION_ALIAS),
+      this.db('model_versions as ready')
+        .select('ready.id')
+        .whereRaw('ready.model_id = models.id')
+        .where('ready.status', 'READY')
+        .orderBy('ready.version', 'desc')
+        .limit(1),
+    ];
+    for (const candidate of candidates) {
+      const pending = modelIds.filter(id => !values.has(id));
+      if (pending.length === 0) break;
+      const rows: Array<{
+        model_id: string;
+        key: string;
+        value: number;
+        version: number;
+      }> = await this.db('models')
+        .join('model_versions', 'model_versions.model_id', 'models.id')
+        .join(
+          'version_metrics',
+          'version_metrics.version_id',
+          'model_versions.id',
+        )
+        .whereIn('models.id', pending)
+        .where('model_versions.id', candidate)
+        .where(
+          'version_metrics.id',
+          this.db('version_metrics as m')
+            .select('m.id')
+            .whereRaw('m.version_id = model_versions.id')
+            .whereRaw('m.key = models.key_metric')
+            .orderBy([
+              { column: 'm.step', order: 'desc' },
+              { column: 'm.dataset', order: 'asc' },
+            ])
+            .limit(1),
+        )
+        .select(
+          'models.id as model_id',
+          'version_metrics.key',
+          'version_metrics.value',
+          'model_versions.version',
+        );
+      for (const row of rows) {
+        values.set(row.model_id, {
+          key: row.key,
+          value: Number(row.value),
+          version: Number(row.version),
+        });
+      }
+    }
+    return values;
+  }
+
+  /**
+   * Portfolio figures over the non-archived models the filter lets
+   * through, counted in one query; `withoutOwner` is left to the caller,
+   * which knows the catalog (see `ownerCounts`).
+   */
+  async summary(
+    filter: ModelFilter | undefined,
+  ): Promise<Omit<PortfolioSummary, 'withoutOwner'>> {
+    const db = this.db;
+    const when = (condition: string, sub: Knex.QueryBuilder) =>
+      db.raw(`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`, [
+        sub,
+      ]);
+    const q = db('models')
+      .whereNull('models.archived_at')
+      .select({
+        models: db.raw('count(*)'),
+        in_production: when(
+          'exists ?',
+          db('model_aliases')
+            .select(db.raw('1'))
+            .whereRaw('model_aliases.model_id = models.id')
+            .where('model_aliases.alias', PRODUCTION_ALIAS),
+        ),
+        drifting: when(`? = 'drift'`, newestDriftVerdict(db)),
+        failed_deployments: when(`? = 'failed'`, newestDeploymentStatus(db)),
+        without_model_card: when(
+          'not exists ?',
+          db('model_versions')
+            .select(db.raw('1'))
+            .whereRaw('model_versions.model_id = models.id')
+            .whereRaw('model_versions.version = models.last_version')
+            .whereNotIn('model_versions.model_card', ['{}', '']),
+        ),
+      });
+    if (filter) applyModelFilter(q, filter);
+    const [row] = await q;
+    return {
+      models: Number(row.models),
+      inProduction: Number(row.in_production),
+      drifting: Number(row.drifting),
+      failedDeployments: Number(row.failed_deployments),
+      withoutModelCard: Number(row.without_model_card),
+    };
+  }
+
+  /** The owners of the non-archived models the filter lets through, with their model counts. */
+  async ownerCounts(
+    filter: ModelFilter | undefined,
+  ): Promise<Array<{ owner: string; models: number }>> {
+    const q = this.db('models')
+      .whereNull('models.archived_at')
+      .groupBy('models.owner')
+      .orderBy('models.owner')
+      .select('models.owner', this.db.raw('count(*) as models'));
+    if (filter) applyModelFilter(q, filter);
+    const rows: Array<{ owner: string; models: number | string }> = await q;
+    return rows.map(r => ({ owner: r.owner, models: Number(r.models) }));
+  }
+}
+
+/** The alias that marks the version serving production. */
+export const PRODUCTION_ALIAS = 'production';
+
+/** Keeps the models whose newest drift report says `drift`, or `no-drift`, or that have none. */
+function applyDriftFilter(
+  db: Knex,
+  query: Knex.QueryBuilder,
+  drift: NonNullable<ModelQuery['drift']>,
+): void {
+  if (drift === 'unmonitored') {
+    query.whereNotExists(
+      db('drift_reports')
+        .select(db.raw('1'))
+        .whereRaw('drift_reports.model_id = models.id'),
+    );
+  } else {
+    query.whereRaw('? = ?', [
+      newestDriftVerdict(db),
+      drift === 'drifting' ? 'drift' : 'no-drift',
+    ]);
   }
 }
 

@@ -5,6 +5,8 @@ import {
 import { Knex } from 'knex';
 import { AliasStore } from './AliasStore';
 import { AuditStore } from './AuditStore';
+import { DeploymentStore } from './DeploymentStore';
+import { DriftStore } from './DriftStore';
 import { KpiStore } from './KpiStore';
 import { ModelStore } from './ModelStore';
 import { OutboxStore } from './OutboxStore';
@@ -23,6 +25,8 @@ export interface Stores {
   kpis: KpiStore;
   audit: AuditStore;
   outbox: OutboxStore;
+  deployments: DeploymentStore;
+  drift: DriftStore;
 }
 
 function bind(db: Knex, subscribers: () => string[]): Stores {
@@ -33,6 +37,8 @@ function bind(db: Knex, subscribers: () => string[]): Stores {
     kpis: new KpiStore(db),
     audit: new AuditStore(db),
     outbox: new OutboxStore(db, subscribers),
+    deployments: new DeploymentStore(db),
+    drift: new DriftStore(db),
   };
 }
 

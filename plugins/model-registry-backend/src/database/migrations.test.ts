@@ -17,5 +17,26 @@ describe.each(databases.eachSupportedId())('migrations (%s)', databaseId => {
     expect(await knex.schema.hasTable('models')).toBe(false);
     await knex.migrate.latest({ directory: migrationsDir });
     expect(await knex.schema.hasColumn('models', 'last_version')).toBe(true);
+    for (const table of [
+      'deployments',
+      'deployment_status_changes',
+      'drift_reports',
+      'reference_profiles',
+    ]) {
+      expect([table, await knex.schema.hasTable(table)]).toEqual([table, true]);
+    }
+    expect(await knex.schema.hasColumn('models', 'key_metric')).toBe(true);
+  });
+
+  it('rolls back the deployments and drift migration alone', async () => {
+    const knex = await databases.init(databaseId);
+    await knex.migrate.latest({ directory: migrationsDir });
+    await knex.migrate.down({ directory: migrationsDir });
+    expect(await knex.schema.hasTable('drift_reports')).toBe(false);
+    expect(await knex.schema.hasTable('deployments')).toBe(false);
+    expect(await knex.schema.hasColumn('models', 'key_metric')).toBe(false);
+    expect(await knex.schema.hasTable('model_versions')).toBe(true);
+    await knex.migrate.up({ directory: migrationsDir });
+    expect(await knex.schema.hasTable('reference_profiles')).toBe(true);
   });
 });

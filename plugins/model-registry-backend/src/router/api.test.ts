@@ -498,7 +498,7 @@ describe.each(databases.eachSupportedId())('REST API (%s)', databaseId => {
         'GET /models/{name}/audit',
       ]),
     );
-    expect(operations).toHaveLength(27);
+    expect(operations).toHaveLength(31);
     const ids = Object.values(res.body.paths).flatMap(ops =>
       Object.values(ops as Record<string, { operationId: string }>).map(
         o => o.operationId,

@@ -34,19 +34,26 @@ import {
 import { Actor } from '../service/Actor';
 import { AliasService } from '../service/AliasService';
 import { AuditService } from '../service/AuditService';
+import { DeploymentService } from '../service/DeploymentService';
+import { DriftService } from '../service/DriftService';
 import { KpiService } from '../service/KpiService';
 import { LineageService } from '../service/LineageService';
 import { ModelService } from '../service/ModelService';
+import { PortfolioService } from '../service/PortfolioService';
 import { VersionService } from '../service/VersionService';
 import { buildOpenApiDocument } from './openapi';
 import {
   aliasResponse,
   auditResponse,
   comparisonResponse,
+  deploymentResponse,
+  driftReportResponse,
   kpiResponse,
   lineageResponse,
   modelResponse,
   pageOf,
+  referenceProfileResponse,
+  summaryResponse,
   trendResponse,
   versionResponse,
 } from './responses';
@@ -61,6 +68,9 @@ export interface RegistryServices {
   kpis: KpiService;
   lineage: LineageService;
   audit: AuditService;
+  deployments: DeploymentService;
+  drift: DriftService;
+  portfolio: PortfolioService;
 }
 
 export interface RouterOptions {
@@ -221,6 +231,7 @@ export function createRoutes(options: RouterOptions): Route[] {
           framework: query.framework,
           task: query.task,
           alias: query.alias,
+          drift: query.drift,
           archived: query.archived,
           sort: query.sort ?? 'name',
           order: query.order ?? 'asc',
@@ -228,6 +239,33 @@ export function createRoutes(options: RouterOptions): Route[] {
           cursor: query.cursor,
           filter,
         });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/summary',
+      operationId: 'getPortfolioSummary',
+      summary:
+        'Portfolio figures over the non-archived models the caller may read',
+      tag: 'models',
+      permissions: [modelReadPermission.name],
+      status: 200,
+      response: summaryResponse,
+      responseDescription:
+        'Counts of models, in production, drifting, with a failed newest deployment, without a catalog owner, without a model card',
+      handler: async ({ credentials }) => {
+        const filter = await readFilter(credentials);
+        if (filter === null) {
+          return {
+            models: 0,
+            inProduction: 0,
+            drifting: 0,
+            failedDeployments: 0,
+            withoutOwner: 0,
+            withoutModelCard: 0,
+          };
+        }
+        return services.portfolio.summary(filter);
       },
     }),
     route({
@@ -717,6 +755,66 @@ export function createRoutes(options: RouterOptions): Route[] {
             query.limit ?? 100,
           ),
         };
+      },
+    }),
+
+    // Deployments and drift
+    route({
+      method: 'get',
+      path: '/models/:name/deployments',
+      operationId: 'listDeployments',
+      summary: 'The deployments of a model, newest first',
+      tag: 'deployments',
+      permissions: [modelReadPermission.name],
+      params: modelParams,
+      query: s.deploymentsQuery,
+      status: 200,
+      response: pageOf(deploymentResponse),
+      responseDescription: 'A page of deployments with their status history',
+      handler: async ({ params, query, credentials }) => {
+        await authorizeModel(credentials, modelReadPermission, params.name);
+        return services.deployments.list(params.name, {
+          ...query,
+          limit: query.limit ?? 50,
+        });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/models/:name/drift/reports',
+      operationId: 'listDriftReports',
+      summary: 'The drift reports of a model, newest window first',
+      tag: 'drift',
+      permissions: [modelReadPermission.name],
+      params: modelParams,
+      query: s.driftReportsQuery,
+      status: 200,
+      response: pageOf(driftReportResponse),
+      responseDescription: 'A page of drift reports',
+      handler: async ({ params, query, credentials }) => {
+        await authorizeModel(credentials, modelReadPermission, params.name);
+        return services.drift.listReports(params.name, {
+          ...query,
+          limit: query.limit ?? 50,
+        });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/models/:name/versions/:version/reference-profile',
+      operationId: 'getReferenceProfile',
+      summary:
+        'The reference distributions drift of a version is measured against',
+      tag: 'drift',
+      permissions: [modelReadPermission.name],
+      params: versionParams,
+      status: 200,
+      response: referenceProfileResponse,
+      responseDescription:
+        'Histogram and summary statistics per feature; 404 when the version has none',
+      handler: async ({ params, credentials }) => {
+        await authorizeModel(credentials, modelReadPermission, params.name);
+        return services.drift.getReferenceProfile(params.name, params.version);
       },
     }),
 

@@ -135,7 +135,7 @@ export function buildOpenApiDocument(routes: Route[], version: string) {
       title: 'model-registry',
       version,
       description:
-        'The Model Registry REST API: models, versions, artifacts, aliases, KPIs, lineage and the audit trail.',
+        'The Model Registry REST API: models, versions, artifacts, aliases, KPIs, deployments, drift reports, lineage, the audit trail and portfolio figures.',
     },
     servers: [{ url: '/api/model-registry' }],
     security: [{ backstageToken: [] }],

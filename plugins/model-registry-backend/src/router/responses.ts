@@ -9,6 +9,39 @@ const timestamps = {
   updatedBy: z.string(),
 };
 
+const deploymentStatus = z.enum([
+  'pending',
+  'progressing',
+  'succeeded',
+  'failed',
+  'rolled-back',
+]);
+
+const driftVerdict = z.enum(['drift', 'no-drift']);
+
+const modelHealth = z.object({
+  drift: z
+    .object({
+      verdict: driftVerdict,
+      windowEnd: z.iso.datetime(),
+      version: z.number().int(),
+    })
+    .optional()
+    .meta({ description: 'The verdict of the newest drift report' }),
+  lastDeployment: z
+    .object({
+      environment: z.string(),
+      version: z.number().int(),
+      status: deploymentStatus,
+      at: z.iso.datetime(),
+    })
+    .optional()
+    .meta({
+      description:
+        'The newest deployment of any environment; `at` is the time of its current status',
+    }),
+});
+
 export const modelResponse = z
   .object({
     name: z.string(),
@@ -25,6 +58,19 @@ export const modelResponse = z
     archived: z.boolean(),
     latestVersion: z.number().int().optional(),
     aliases: z.record(z.string(), z.number().int()),
+    keyMetric: z.string().optional(),
+    keyMetricValue: z
+      .object({
+        key: z.string(),
+        value: z.number(),
+        version: z.number().int(),
+      })
+      .optional()
+      .meta({
+        description:
+          'The key metric on the `production` version, else on the latest READY version (highest step; at equal steps the value without a dataset, else the first dataset by name)',
+      }),
+    health: modelHealth,
     ...timestamps,
   })
   .meta({ id: 'Model' });
@@ -162,6 +208,7 @@ export const lineageResponse = z
           'run',
           'commit',
           'component',
+          'deployment',
         ]),
         label: z.string(),
         entityRef: z.string().optional(),
@@ -179,11 +226,100 @@ export const lineageResponse = z
           'builtFrom',
           'derivedFrom',
           'consumes',
+          'deployedAs',
         ]),
       }),
     ),
   })
   .meta({ id: 'LineageGraph' });
+
+export const deploymentResponse = z
+  .object({
+    id: z.string(),
+    model: z.string(),
+    version: z.number().int(),
+    environment: z.string(),
+    target: z.object({
+      cluster: z.string(),
+      namespace: z.string(),
+      kind: z.string(),
+    }),
+    status: deploymentStatus,
+    replacedVersion: z.number().int().optional(),
+    history: z.array(
+      z.object({
+        status: deploymentStatus,
+        at: z.iso.datetime(),
+        message: z.string().optional(),
+      }),
+    ),
+    createdAt: z.iso.datetime(),
+    createdBy: z.string(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Deployment' });
+
+const histogram = z.object({
+  binEdges: z.array(z.number()),
+  counts: z.array(z.number()),
+});
+
+export const driftReportResponse = z
+  .object({
+    id: z.string(),
+    model: z.string(),
+    version: z.number().int(),
+    windowStart: z.iso.datetime(),
+    windowEnd: z.iso.datetime(),
+    verdict: driftVerdict,
+    driftedShare: z.number().min(0).max(1),
+    retrainingSuggested: z.boolean(),
+    features: z.array(
+      z.object({
+        feature: z.string(),
+        method: z.string(),
+        score: z.number(),
+        threshold: z.number(),
+        drifted: z.boolean(),
+        current: histogram.optional(),
+      }),
+    ),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'DriftReport' });
+
+export const referenceProfileResponse = z
+  .object({
+    model: z.string(),
+    version: z.number().int(),
+    features: z.array(
+      z.object({
+        feature: z.string(),
+        histogram,
+        stats: z.object({
+          count: z.number(),
+          mean: z.number().optional(),
+          std: z.number().optional(),
+          min: z.number().optional(),
+          max: z.number().optional(),
+          missing: z.number().optional(),
+        }),
+      }),
+    ),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'ReferenceProfile' });
+
+export const summaryResponse = z
+  .object({
+    models: z.number().int(),
+    inProduction: z.number().int(),
+    drifting: z.number().int(),
+    failedDeployments: z.number().int(),
+    withoutOwner: z.number().int(),
+    withoutModelCard: z.number().int(),
+  })
+  .meta({ id: 'PortfolioSummary' });
 
 export function pageOf(item: z.ZodType) {
   return z.object({ items: z.array(item), nextCursor: z.string().optional() });

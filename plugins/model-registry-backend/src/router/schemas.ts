@@ -47,6 +47,10 @@ const tag = z
 
 const shortText = (max: number) => z.string().max(max);
 
+export const metricKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_.\-/]{1,128}$/, 'invalid metric key');
+
 const links = z.strictObject({
   repoUrl: z
     .url({ protocol: /^https?$/ })
@@ -70,6 +74,9 @@ export const createModelBody = z.strictObject({
   framework: shortText(64).optional(),
   tags: z.array(tag).max(50).optional(),
   links: links.optional(),
+  keyMetric: metricKey
+    .optional()
+    .meta({ description: 'The metric that ranks the versions, e.g. auc' }),
 });
 
 export const updateModelBody = z.strictObject({
@@ -79,6 +86,12 @@ export const updateModelBody = z.strictObject({
   framework: shortText(64).nullable().optional(),
   tags: z.array(tag).max(50).optional(),
   links: links.optional(),
+  keyMetric: metricKey
+    .nullable()
+    .optional()
+    .meta({
+      description: 'The metric that ranks the versions; null clears it',
+    }),
 });
 
 export const listModelsQuery = z.strictObject({
@@ -93,6 +106,10 @@ export const listModelsQuery = z.strictObject({
   alias: aliasName
     .optional()
     .meta({ description: 'Only models with this alias set' }),
+  drift: z.enum(['drifting', 'stable', 'unmonitored']).optional().meta({
+    description:
+      'By the verdict of the newest drift report; unmonitored = no report',
+  }),
   archived: z
     .enum(['exclude', 'only', 'include'])
     .optional()
@@ -106,7 +123,7 @@ export const listModelsQuery = z.strictObject({
 const scalar = z.union([z.string().max(4096), z.number(), z.boolean()]);
 
 const metric = z.strictObject({
-  key: z.string().regex(/^[A-Za-z0-9_.\-/]{1,128}$/, 'invalid metric key'),
+  key: metricKey,
   value: z.number(),
   dataset: shortText(255).optional(),
   step: z
@@ -259,10 +276,6 @@ export const compareQuery = z.strictObject({
     .transform(v => [...new Set(v.split(',').map(Number))]),
 });
 
-export const metricKey = z
-  .string()
-  .regex(/^[A-Za-z0-9_.\-/]{1,128}$/, 'invalid metric key');
-
 export const kpiName = z
   .string()
   .regex(
@@ -287,6 +300,31 @@ export const auditQuery = z.strictObject({
   action: shortText(64).optional(),
   actor: shortText(255).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: shortText(512).optional(),
+});
+
+/** Environments are named like aliases: `staging`, `production`. */
+const environment = aliasName.meta({
+  description: 'Environment, e.g. production',
+  example: 'staging',
+});
+
+const pageLimit = z.coerce.number().int().min(1).max(100).optional();
+
+export const deploymentsQuery = z.strictObject({
+  environment: environment.optional(),
+  limit: pageLimit.meta({ description: 'Page size, 1-100 (default 50)' }),
+  cursor: shortText(512).optional(),
+});
+
+export const driftReportsQuery = z.strictObject({
+  version: versionNumber
+    .optional()
+    .meta({ description: 'Only windows served by this version' }),
+  since: isoDate
+    .optional()
+    .meta({ description: 'Only windows that end at or after this time' }),
+  limit: pageLimit.meta({ description: 'Page size, 1-100 (default 50)' }),
   cursor: shortText(512).optional(),
 });
 

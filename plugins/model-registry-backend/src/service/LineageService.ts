@@ -15,8 +15,8 @@ export type ConsumerLookup = (
 /**
  * Builds the lineage graph of a model: its versions, the data sets, runs
  * and commits they came from, the versions they derive from or that derive
- * from them (possibly in other models), and the catalog components that
- * consume the model.
+ * from them (possibly in other models), the newest deployment of each
+ * environment, and the catalog components that consume the model.
  */
 export class LineageService {
   constructor(
@@ -75,6 +75,22 @@ export class LineageService {
           type: 'derivedFrom',
         });
       }
+    }
+    // The newest deployment of each environment: what runs there now, or
+    // the last attempt to change it.
+    for (const d of await this.db.read.deployments.latestPerEnvironment(
+      model.id,
+    )) {
+      const id = addNode({
+        id: `deployment:${modelName}/${d.environment}`,
+        kind: 'deployment',
+        label: `${d.environment}: v${d.version} (${d.status})`,
+      });
+      edges.push({
+        from: versionNode({ model: modelName, version: d.version }),
+        to: id,
+        type: 'deployedAs',
+      });
     }
     for (const consumer of await this.findConsumers(modelName)) {
       const id = addNode({

@@ -24,6 +24,19 @@ export function publicModel({ id: _id, ...model }: StoredModel): Model {
   return model;
 }
 
+/**
+ * A model as the audit trail records it: its own fields, without what is
+ * derived from versions, deployments and drift reports.
+ */
+function auditedModel(model: StoredModel) {
+  const {
+    health: _health,
+    keyMetricValue: _keyMetricValue,
+    ...fields
+  } = publicModel(model);
+  return fields;
+}
+
 /** Domain rules for models: naming, uniqueness, archiving, deletion. */
 export class ModelService {
   constructor(private readonly db: RegistryDatabase) {}
@@ -45,6 +58,7 @@ export class ModelService {
             framework: request.framework,
             tags: [...new Set(request.tags ?? [])],
             links: request.links ?? {},
+            keyMetric: request.keyMetric,
             actor: actor.ref,
           },
           now,
@@ -55,7 +69,7 @@ export class ModelService {
           event: 'model.created',
           target: `model:${request.name}`,
           model: created,
-          after: publicModel(created),
+          after: auditedModel(created),
           payload: { model: publicModel(created) },
         });
       });
@@ -135,8 +149,8 @@ export class ModelService {
         event: 'model.updated',
         target: `model:${name}`,
         model: before,
-        before: publicModel(before),
-        after: publicModel(after),
+        before: auditedModel(before),
+        after: auditedModel(after),
         payload: { model: publicModel(after) },
       });
     });
@@ -193,7 +207,7 @@ export class ModelService {
         event: 'model.deleted',
         target: `model:${name}`,
         model,
-        before: publicModel(model),
+        before: auditedModel(model),
         payload: { model: name },
       });
       await stores.models.delete(model.id);

@@ -18,7 +18,7 @@ import {
 import { ModelFilter } from '../permissions/rules';
 import { ArtifactStore, artifactKey } from '../storage/ArtifactStore';
 import { Actor } from './Actor';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, timestampAndId } from './cursor';
 import { ModelService } from './ModelService';
 import { recordChange } from './recordChange';
 
@@ -177,9 +177,7 @@ export class VersionService {
               ? { version: c.version }
               : undefined;
           }
-          return typeof c.createdAt === 'string' && typeof c.id === 'string'
-            ? { createdAt: c.createdAt, id: c.id }
-            : undefined;
+          return timestampAndId('createdAt')(c);
         })
       : undefined;
     const dbQuery: VersionQuery = {
