@@ -1,39 +1,101 @@
+import { EmptyState, ResponseErrorPanel } from '@backstage/core-components';
+import { useApi, useAppSearchParams } from '@backstage/frontend-plugin-api';
 import {
-  EmptyState,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
-import { Container, SearchField } from '@backstage/ui';
-import { useState } from 'react';
-import useAsync from 'react-use/esm/useAsync';
+  Container,
+  Flex,
+  SearchField,
+  SortDescriptor,
+  useTable,
+} from '@backstage/ui';
+import { useMemo, useState } from 'react';
 import useDebounce from 'react-use/esm/useDebounce';
 import { modelRegistryApiRef } from '../../api';
-import { ModelsTable } from './ModelsTable';
+import { ModelFilterBar } from './ModelFilterBar';
+import {
+  ModelFilterKey,
+  ModelFilters,
+  readFilters,
+  toQuery,
+} from './modelFilters';
+import { ModelRow, ModelsTable } from './ModelsTable';
+import { PortfolioSummary } from './PortfolioSummary';
 
-/** Every model the user may read, searchable by name. */
+const SEARCH_PARAM = 'q';
+
+/** The API's sort field for a sortable column. */
+function sortField(sort: SortDescriptor | null): 'name' | 'updatedAt' {
+  return sort?.column === 'updatedAt' ? 'updatedAt' : 'name';
+}
+
+/**
+ * Every model the user may read: the portfolio at a glance, then the models,
+ * searchable, filterable and sortable, a page at a time. Search and filters
+ * live in the URL, so a view can be shared.
+ */
 export const ModelsPage = () => {
   const api = useApi(modelRegistryApiRef);
-  const [input, setInput] = useState('');
-  const [search, setSearch] = useState('');
-  useDebounce(() => setSearch(input.trim()), 250, [input]);
-
-  const { value, loading, error } = useAsync(
-    () => api.listModels({ search: search || undefined, limit: 200 }),
-    [api, search],
+  const [searchParams, setSearchParams] = useAppSearchParams();
+  const search = searchParams.get(SEARCH_PARAM) ?? '';
+  const [input, setInput] = useState(search);
+  const paramsKey = searchParams.toString();
+  // Recomputed only when the URL changes, so the table refetches only then.
+  const filters = useMemo(
+    () => readFilters(new URLSearchParams(paramsKey)),
+    [paramsKey],
   );
 
+  const setParam = (key: string, value: string) =>
+    setSearchParams(previous => {
+      const next = new URLSearchParams(previous);
+      if (value) next.set(key, value);
+      else next.delete(key);
+      return next;
+    });
+  useDebounce(
+    () => {
+      if (input.trim() !== search) setParam(SEARCH_PARAM, input.trim());
+    },
+    250,
+    [input],
+  );
+
+  const { tableProps } = useTable<ModelRow, ModelFilters>({
+    mode: 'cursor',
+    filter: filters,
+    search,
+    initialSort: { column: 'name', direction: 'ascending' },
+    paginationOptions: { pageSize: 20 },
+    getData: async ({ cursor, pageSize, sort, filter }) => {
+      const page = await api.listModels({
+        ...toQuery(filter ?? {}),
+        search: search || undefined,
+        sort: sortField(sort),
+        order: sort?.direction === 'descending' ? 'desc' : 'asc',
+        cursor,
+        limit: pageSize,
+      });
+      return {
+        data: page.items.map(model => ({ ...model, id: model.name })),
+        nextCursor: page.nextCursor,
+      };
+    },
+  });
+
+  const filtered = search !== '' || Object.keys(filters).length > 0;
   let content;
-  if (error) {
-    content = <ResponseErrorPanel error={error} />;
-  } else if (loading && !value) {
-    content = <Progress />;
-  } else if (value && value.items.length === 0) {
-    content = search ? (
+  if (tableProps.error) {
+    content = <ResponseErrorPanel error={tableProps.error} />;
+  } else if (
+    !tableProps.isPending &&
+    tableProps.data?.length === 0 &&
+    tableProps.pagination.type === 'page' &&
+    !tableProps.pagination.hasPreviousPage
+  ) {
+    content = filtered ? (
       <EmptyState
         missing="data"
-        title={`No models match "${search}"`}
-        description="Try a shorter part of the model name."
+        title={search ? `No models match "${search}"` : 'No models match'}
+        description="Try a shorter part of the name, or loosen the filters."
       />
     ) : (
       <EmptyState
@@ -43,18 +105,25 @@ export const ModelsPage = () => {
       />
     );
   } else {
-    content = <ModelsTable models={value?.items ?? []} />;
+    content = <ModelsTable {...tableProps} />;
   }
 
   return (
     <Container>
-      <SearchField
-        label="Search models"
-        aria-label="Search models"
-        value={input}
-        onChange={setInput}
-      />
-      {content}
+      <Flex direction="column" gap="4">
+        <PortfolioSummary />
+        <SearchField
+          label="Search models"
+          aria-label="Search models"
+          value={input}
+          onChange={setInput}
+        />
+        <ModelFilterBar
+          filters={filters}
+          onChange={(key: ModelFilterKey, value) => setParam(key, value)}
+        />
+        {content}
+      </Flex>
     </Container>
   );
 };
