@@ -9,6 +9,9 @@ import { DeploymentStore, newestDeploymentStatus } from './DeploymentStore';
 import { DriftStore, newestDriftVerdict } from './DriftStore';
 import { escapeLike, groupBy, parseJson, toIsoString } from './util';
 
+/** The alias that marks the version serving production. */
+export const PRODUCTION_ALIAS = 'production';
+
 export type ModelRow = {
   id: string;
   name: string;
@@ -470,9 +473,6 @@ export class ModelStore {
     return rows.map(r => ({ owner: r.owner, models: Number(r.models) }));
   }
 }
-
-/** The alias that marks the version serving production. */
-export const PRODUCTION_ALIAS = 'production';
 
 /** Keeps the models whose newest drift report says `drift`, or `no-drift`, or that have none. */
 function applyDriftFilter(

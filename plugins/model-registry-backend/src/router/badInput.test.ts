@@ -294,6 +294,91 @@ function corpus(): BadRequest[] {
   for (const qs of ['version=abc', 'limit=0', 'cursor=zzz', 'unknown=x']) {
     c.push({ method: 'get', path: `${m}/good-model/audit?${qs}` });
   }
+  // key metrics, the drift filter and the summary
+  for (const keyMetric of ['a b', 5, null, {}, 'x'.repeat(129), "k'--"]) {
+    c.push({
+      method: 'post',
+      path: m,
+      body: { name: 'keyed', owner: 'group:default/a', keyMetric },
+    });
+    if (keyMetric !== null) {
+      c.push({ method: 'patch', path: `${m}/good-model`, body: { keyMetric } });
+    }
+  }
+  for (const drift of [
+    'maybe',
+    'DRIFTING',
+    '',
+    'drift',
+    'stable&drift=drifting',
+  ]) {
+    c.push({ method: 'get', path: `${m}?drift=${drift}` });
+  }
+  c.push({ method: 'get', path: '/api/model-registry/summary?owner=x' });
+  // deployments, drift reports and reference profiles
+  const cursorOf = (position: object) =>
+    Buffer.from(JSON.stringify(position)).toString('base64url');
+  const forgedCursors = [
+    'garbage',
+    cursorOf({
+      createdAt: 'yesterday',
+      id: '00000000-0000-0000-0000-000000000000',
+    }),
+    cursorOf({
+      createdAt: '2026-11-01T00:00:00Z',
+      id: "x'; drop table models;--",
+    }),
+    cursorOf({ windowEnd: '2026-11-01T00:00:00Z', id: 42 }),
+    cursorOf({
+      windowEnd: 'not a date',
+      id: '00000000-0000-0000-0000-000000000000',
+    }),
+  ];
+  for (const qs of [
+    'limit=0',
+    'limit=101',
+    'limit=abc',
+    'limit=1.5',
+    'environment=UPPER',
+    'environment=%00',
+    `environment=${'e'.repeat(64)}`,
+    'version=1',
+    'unknown=1',
+    ...forgedCursors.map(cursor => `cursor=${cursor}`),
+  ]) {
+    c.push({ method: 'get', path: `${m}/good-model/deployments?${qs}` });
+  }
+  for (const qs of [
+    'version=0',
+    'version=abc',
+    'version=-1',
+    'since=yesterday',
+    'since=2026-13-01T00:00:00Z',
+    'since=1700000000',
+    'limit=0',
+    'limit=101',
+    'environment=production',
+    ...forgedCursors.map(cursor => `cursor=${cursor}`),
+  ]) {
+    c.push({ method: 'get', path: `${m}/good-model/drift/reports?${qs}` });
+  }
+  for (const v of notIntegers) {
+    c.push({
+      method: 'get',
+      path: `${m}/good-model/versions/${encodeURIComponent(
+        v,
+      )}/reference-profile`,
+    });
+  }
+  for (const path of [
+    `${m}/good-model/versions/1/reference-profile`,
+    `${m}/good-model/versions/99/reference-profile`,
+    `${m}/no-such-model/deployments`,
+    `${m}/no-such-model/drift/reports`,
+    `${m}/${encodeURIComponent('../etc')}/deployments`,
+  ]) {
+    c.push({ method: 'get', path });
+  }
   // artifact uploads with bad digests and states
   c.push({
     method: 'put',
@@ -362,6 +447,9 @@ describe.each(databases.eachSupportedId())('bad input (%s)', databaseId => {
       'model_kpis',
       'audit_events',
       'outbox_events',
+      'deployments',
+      'drift_reports',
+      'reference_profiles',
     ];
     const counts = async () =>
       Object.fromEntries(

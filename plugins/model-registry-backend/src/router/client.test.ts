@@ -2,12 +2,13 @@ import { ModelRegistryClient } from '@mlreg/plugin-model-registry-common';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { AddressInfo } from 'node:net';
 import { startRegistry } from '../__testUtils__/startRegistry';
+import { RegistryDatabase } from '../database/RegistryDatabase';
 
 jest.setTimeout(60_000);
 
 describe('ModelRegistryClient against the real backend', () => {
   it('drives the whole API', async () => {
-    const { server } = await startRegistry('SQLITE_3');
+    const { server, knex } = await startRegistry('SQLITE_3');
     const { port } = server.address() as AddressInfo;
     const client = new ModelRegistryClient({
       discoveryApi: {
@@ -84,6 +85,127 @@ describe('ModelRegistryClient against the real backend', () => {
     expect(await client.getArtifactUrl('churn', 1)).toMatch(
       /\/models\/churn\/versions\/1\/artifact$/,
     );
+
+    // Deployments, drift and health, recorded as the deployer and the drift
+    // engine will, read through the client.
+    await client.updateModel('churn', { keyMetric: 'f1' }, o);
+    await client.setAlias('churn', 'production', 2, o);
+    const db = new RegistryDatabase(knex);
+    const churnId = (await db.read.models.getRef('churn'))!.id;
+    const deployed = await db.read.deployments.record(
+      churnId,
+      {
+        version: 2,
+        environment: 'production',
+        target: { cluster: 'eu', namespace: 'ml', kind: 'kserve' },
+        replacedVersion: 1,
+        actor: 'service:deployer',
+      },
+      new Date('2026-11-02T00:00:00Z'),
+    );
+    await db.read.deployments.appendStatus(
+      deployed,
+      'succeeded',
+      new Date('2026-11-02T00:05:00Z'),
+    );
+    for (const [day, verdict] of [
+      [3, 'no-drift'],
+      [4, 'drift'],
+    ] as const) {
+      await db.read.drift.recordReport(
+        churnId,
+        {
+          version: 2,
+          windowStart: new Date(`2026-11-0${day - 1}T00:00:00Z`),
+          windowEnd: new Date(`2026-11-0${day}T00:00:00Z`),
+          verdict,
+          driftedShare: verdict === 'drift' ? 1 : 0,
+          retrainingSuggested: false,
+          features: [],
+        },
+        new Date(`2026-11-0${day}T00:00:00Z`),
+      );
+    }
+    await db.read.drift.putReferenceProfile(churnId, 2, [], new Date());
+
+    const churn = await client.getModel('churn', o);
+    expect(churn.keyMetricValue).toEqual({ key: 'f1', value: 0.8, version: 2 });
+    expect(churn.health).toEqual({
+      drift: {
+        verdict: 'drift',
+        windowEnd: '2026-11-04T00:00:00.000Z',
+        version: 2,
+      },
+      lastDeployment: {
+        environment: 'production',
+        version: 2,
+        status: 'succeeded',
+        at: '2026-11-02T00:05:00.000Z',
+      },
+    });
+    expect(
+      (await client.listModels({ drift: 'drifting' }, o)).items.map(
+        m => m.name,
+      ),
+    ).toEqual(['churn']);
+    const deployments = await client.listDeployments(
+      'churn',
+      { environment: 'production' },
+      o,
+    );
+    expect(deployments.items).toEqual([
+      expect.objectContaining({
+        id: deployed,
+        replacedVersion: 1,
+        status: 'succeeded',
+        history: [
+          { status: 'pending', at: '2026-11-02T00:00:00.000Z' },
+          { status: 'succeeded', at: '2026-11-02T00:05:00.000Z' },
+        ],
+      }),
+    ]);
+    const reports = await client.listDriftReports('churn', { limit: 1 }, o);
+    expect(reports.items.map(r => r.verdict)).toEqual(['drift']);
+    const older = await client.listDriftReports(
+      'churn',
+      { limit: 1, cursor: reports.nextCursor },
+      o,
+    );
+    expect(older.items.map(r => r.verdict)).toEqual(['no-drift']);
+    expect(
+      (
+        await client.listDriftReports(
+          'churn',
+          { version: 2, since: '2026-11-04T00:00:00Z' },
+          o,
+        )
+      ).items,
+    ).toHaveLength(1);
+    expect(await client.getReferenceProfile('churn', 2, o)).toMatchObject({
+      model: 'churn',
+      version: 2,
+      features: [],
+    });
+    await expect(
+      client.getReferenceProfile('churn', 1, o),
+    ).rejects.toMatchObject({
+      statusCode: 404,
+      body: {
+        error: {
+          message: 'version 1 of model "churn" has no reference profile',
+        },
+      },
+    });
+    expect(await client.getPortfolioSummary(o)).toEqual({
+      models: 1,
+      inProduction: 1,
+      drifting: 1,
+      failedDeployments: 0,
+      // the test catalog is empty
+      withoutOwner: 1,
+      withoutModelCard: 1,
+    });
+
     await client.deleteAlias('churn', 'champion', o);
     await client.archiveModel('churn', o);
     expect(

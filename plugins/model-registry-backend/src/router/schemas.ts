@@ -86,12 +86,9 @@ export const updateModelBody = z.strictObject({
   framework: shortText(64).nullable().optional(),
   tags: z.array(tag).max(50).optional(),
   links: links.optional(),
-  keyMetric: metricKey
-    .nullable()
-    .optional()
-    .meta({
-      description: 'The metric that ranks the versions; null clears it',
-    }),
+  keyMetric: metricKey.nullable().optional().meta({
+    description: 'The metric that ranks the versions; null clears it',
+  }),
 });
 
 export const listModelsQuery = z.strictObject({
