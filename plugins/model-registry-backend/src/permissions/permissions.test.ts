@@ -6,8 +6,8 @@ import {
   RESOURCE_TYPE_MODEL_REGISTRY_MODEL,
 } from '@mlreg/plugin-model-registry-common';
 import request from 'supertest';
+import { ownerOnlyPermissions } from '../__testUtils__/permissions';
 import { databases, startRegistry } from '../__testUtils__/startRegistry';
-import { createModelConditionalDecision, modelConditions } from './conditions';
 import { isModelOwner } from './rules';
 
 jest.setTimeout(120_000);
@@ -33,23 +33,12 @@ describe.each(databases.eachSupportedId())(
   'model read filtering (%s)',
   databaseId => {
     it('filters the list in SQL by a conditional decision, before paging', async () => {
-      const conditional = createModelConditionalDecision(
-        modelReadPermission,
-        modelConditions.isModelOwner({ claims: [dataScience] }),
+      const { conditional, factory } = ownerOnlyPermissions(
+        dataScience,
+        permission => permission === modelCreatePermission.name,
       );
-      const permissions = mockServices.permissions.mock({
-        authorizeConditional: async requests =>
-          requests.map(() => conditional) as any,
-        authorize: async requests =>
-          requests.map(r => ({
-            result:
-              r.permission.name === modelCreatePermission.name
-                ? AuthorizeResult.ALLOW
-                : AuthorizeResult.DENY,
-          })),
-      });
       const { server } = await startRegistry(databaseId, {
-        features: [permissions.factory],
+        features: [factory],
       });
       expect(conditional).toMatchObject({
         pluginId: 'model-registry',

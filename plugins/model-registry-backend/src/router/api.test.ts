@@ -496,9 +496,39 @@ describe.each(databases.eachSupportedId())('REST API (%s)', databaseId => {
         'PUT /models/{name}/aliases/{alias}',
         'GET /models/{name}/lineage',
         'GET /models/{name}/audit',
+        'GET /summary',
+        'GET /models/{name}/deployments',
+        'GET /models/{name}/drift/reports',
+        'GET /models/{name}/versions/{version}/reference-profile',
       ]),
     );
     expect(operations).toHaveLength(31);
+    const listModels = res.body.paths['/models'].get;
+    expect(
+      listModels.parameters.find((p: any) => p.name === 'drift').schema.enum,
+    ).toEqual(['drifting', 'stable', 'unmonitored']);
+    const deployments = res.body.paths['/models/{name}/deployments'].get;
+    expect(deployments.parameters.map((p: any) => `${p.in}:${p.name}`)).toEqual(
+      ['path:name', 'query:environment', 'query:limit', 'query:cursor'],
+    );
+    const page =
+      deployments.responses['200'].content['application/json'].schema;
+    expect(page.properties.items.items).toEqual({ $ref: '#/$defs/Deployment' });
+    expect(page.$defs.Deployment.properties.status.enum).toContain(
+      'rolled-back',
+    );
+    expect(
+      res.body.paths['/models/{name}/versions/{version}/reference-profile'].get
+        .responses['404'],
+    ).toBeDefined();
+    const model =
+      res.body.paths['/models/{name}'].get.responses['200'].content[
+        'application/json'
+      ].schema.$defs.Model;
+    expect(model.required).toEqual(expect.arrayContaining(['health']));
+    expect(Object.keys(model.properties)).toEqual(
+      expect.arrayContaining(['keyMetric', 'keyMetricValue', 'health']),
+    );
     const ids = Object.values(res.body.paths).flatMap(ops =>
       Object.values(ops as Record<string, { operationId: string }>).map(
         o => o.operationId,

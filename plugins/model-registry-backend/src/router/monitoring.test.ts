@@ -1,18 +1,13 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   modelCreatePermission,
   modelReadPermission,
 } from '@mlreg/plugin-model-registry-common';
 import { Knex } from 'knex';
 import request from 'supertest';
+import { ownerOnlyPermissions } from '../__testUtils__/permissions';
 import { databases, startRegistry } from '../__testUtils__/startRegistry';
 import { RegistryDatabase } from '../database/RegistryDatabase';
-import {
-  createModelConditionalDecision,
-  modelConditions,
-} from '../permissions/conditions';
 
 jest.setTimeout(120_000);
 
@@ -503,23 +498,13 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('applies read permission conditions to the drift filter, the summary and the new routes', async () => {
-      const conditional = createModelConditionalDecision(
-        modelReadPermission,
-        modelConditions.isModelOwner({ claims: [dataScience] }),
+      const permissions = ownerOnlyPermissions(
+        dataScience,
+        (permission, model) =>
+          permission === modelCreatePermission.name ||
+          (permission === modelReadPermission.name &&
+            !model?.startsWith('hidden')),
       );
-      const permissions = mockServices.permissions.mock({
-        authorizeConditional: async requests =>
-          requests.map(() => conditional) as any,
-        authorize: async requests =>
-          requests.map(r => ({
-            result:
-              r.permission.name === modelCreatePermission.name ||
-              (r.permission.name === modelReadPermission.name &&
-                !String((r as any).resourceRef).startsWith('hidden'))
-                ? AuthorizeResult.ALLOW
-                : AuthorizeResult.DENY,
-          })),
-      });
       const started = await startRegistry(databaseId, {
         features: [permissions.factory],
         catalogEntities: [dataScienceGroup],
