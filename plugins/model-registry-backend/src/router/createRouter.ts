@@ -304,7 +304,8 @@ export function createRoutes(options: RouterOptions): Route[] {
       method: 'patch',
       path: '/models/:name',
       operationId: 'updateModel',
-      summary: 'Change owner, description, task, framework, tags or links',
+      summary:
+        'Change owner, description, task, framework, tags, links or key metric',
       tag: 'models',
       permissions: [modelUpdatePermission.name],
       params: modelParams,
