@@ -1,7 +1,8 @@
 import { EmptyState } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
+import { useApi, useAppSearchParams } from '@backstage/frontend-plugin-api';
 import {
   Button,
+  Cell,
   CellText,
   ColumnConfig,
   Flex,
@@ -15,6 +16,10 @@ import { useMemo, useState } from 'react';
 import { modelRegistryApiRef } from '../../api';
 import { formatTimestamp, formatValue, RegistryErrorPanel } from '../shared';
 import { MAX_COMPARED } from './compareParam';
+import { VersionDetailsDialog } from './VersionDetailsDialog';
+
+/** The version whose details are open lives in `?version=3`, for sharing. */
+const VERSION_PARAM = 'version';
 
 type VersionRow = ModelVersion & { id: number };
 
@@ -43,7 +48,10 @@ function sourceText(version: ModelVersion): string {
   return uri ?? '—';
 }
 
-function buildColumns(metrics: string[]): ColumnConfig<VersionRow>[] {
+function buildColumns(
+  metrics: string[],
+  openDetails: (version: number) => void,
+): ColumnConfig<VersionRow>[] {
   return [
     {
       id: 'version',
@@ -88,6 +96,22 @@ function buildColumns(metrics: string[]): ColumnConfig<VersionRow>[] {
       label: 'Source',
       cell: v => <CellText title={sourceText(v)} />,
     },
+    {
+      id: 'details',
+      label: 'Details',
+      cell: v => (
+        <Cell>
+          <Button
+            size="small"
+            variant="tertiary"
+            aria-label={`Details of v${v.version}`}
+            onPress={() => openDetails(v.version)}
+          >
+            Details
+          </Button>
+        </Cell>
+      ),
+    },
   ];
 }
 
@@ -105,11 +129,24 @@ export const VersionsTable = ({
   onCompare: (versions: number[]) => void;
 }) => {
   const api = useApi(modelRegistryApiRef);
+  const [searchParams, setSearchParams] = useAppSearchParams();
+  const detailsParam = Number(searchParams.get(VERSION_PARAM));
+  const openVersion =
+    Number.isInteger(detailsParam) && detailsParam > 0
+      ? detailsParam
+      : undefined;
+  const setOpenVersion = (version?: number) =>
+    setSearchParams(previous => {
+      const next = new URLSearchParams(previous);
+      if (version === undefined) next.delete(VERSION_PARAM);
+      else next.set(VERSION_PARAM, String(version));
+      return next;
+    });
   // Kept outside the table so a selection survives paging.
   const [selected, setSelected] = useState(
     () => new Set(initialSelection.map(String)),
   );
-  const { tableProps } = useTable<VersionRow>({
+  const { tableProps, reload } = useTable<VersionRow>({
     mode: 'cursor',
     paginationOptions: { pageSize: 20 },
     getData: async ({ cursor, pageSize }) => {
@@ -125,8 +162,10 @@ export const VersionsTable = ({
     },
   });
   const columns = useMemo(
-    () => buildColumns(metricKeys(tableProps.data ?? [])),
-    [tableProps.data],
+    () => buildColumns(metricKeys(tableProps.data ?? []), setOpenVersion),
+    // setOpenVersion changes with the URL; the columns only need the latest.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [tableProps.data, searchParams],
   );
 
   if (tableProps.error) {
@@ -191,6 +230,14 @@ export const VersionsTable = ({
           onSelectionChange,
         }}
       />
+      {openVersion !== undefined && (
+        <VersionDetailsDialog
+          modelName={modelName}
+          version={openVersion}
+          onClose={() => setOpenVersion(undefined)}
+          onChanged={reload}
+        />
+      )}
     </Flex>
   );
 };

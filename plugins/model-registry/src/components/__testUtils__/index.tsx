@@ -1,6 +1,9 @@
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import {
   ModelEntityV1alpha1,
   ModelVersion,
@@ -30,8 +33,8 @@ export const MODEL_API = '*/api/model-registry/models/fraud-detector';
 
 /**
  * Renders a tab inside an entity page of {@link modelEntity}, with the real
- * API client; msw stands in for the backend. Every permission is granted
- * unless `denied` names some.
+ * API client; msw stands in for the backend. Entity links resolve as in the
+ * catalog. Every permission is granted unless `denied` names some.
  */
 export function renderModelTab(
   element: ReactElement,
@@ -42,6 +45,7 @@ export function renderModelTab(
     <EntityProvider entity={modelEntity}>{element}</EntityProvider>,
     {
       extensions: [modelRegistryApi],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
       apis: [
         mockApis.permission({
           authorize: request =>

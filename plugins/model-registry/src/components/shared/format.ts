@@ -1,3 +1,5 @@
+import { ResponseError } from '@backstage/errors';
+
 /** A timestamp as a short, locale-independent date and time (UTC). */
 export function formatTimestamp(iso: string): string {
   const date = new Date(iso);
@@ -13,4 +15,15 @@ export function formatValue(value: unknown): string {
   }
   if (typeof value === 'string') return value;
   return JSON.stringify(value);
+}
+
+/**
+ * What went wrong, in the backend's words when it gave a reason: a
+ * ResponseError's own message only names the HTTP status.
+ */
+export function describeError(error: Error): string {
+  if (error instanceof ResponseError && error.body?.error?.message) {
+    return error.body.error.message;
+  }
+  return error.message;
 }

@@ -1,4 +1,4 @@
 export { useModelName } from './useModelName';
 export { useModelPermission } from './useModelPermission';
 export { RegistryErrorPanel } from './RegistryErrorPanel';
-export { formatTimestamp, formatValue } from './format';
+export { describeError, formatTimestamp, formatValue } from './format';

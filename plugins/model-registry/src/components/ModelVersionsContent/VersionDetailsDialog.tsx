@@ -1,0 +1,284 @@
+import { Progress } from '@backstage/core-components';
+import {
+  discoveryApiRef,
+  fetchApiRef,
+  useApi,
+} from '@backstage/frontend-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  Alert,
+  Button,
+  Dialog,
+  DialogBody,
+  DialogFooter,
+  DialogHeader,
+  Flex,
+  Text,
+} from '@backstage/ui';
+import {
+  aliasSetPermission,
+  ModelCard,
+  ModelVersion,
+  versionCreatePermission,
+} from '@mlreg/plugin-model-registry-common';
+import { ReactNode, useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { downloadArtifact, modelRegistryApiRef } from '../../api';
+import {
+  describeError,
+  formatTimestamp,
+  formatValue,
+  RegistryErrorPanel,
+  useModelPermission,
+} from '../shared';
+import { EditVersionForm, SetAliasForm } from './VersionActions';
+
+const CARD_FIELDS: { key: keyof ModelCard; label: string }[] = [
+  { key: 'intendedUse', label: 'Intended use' },
+  { key: 'limitations', label: 'Limitations' },
+  { key: 'trainingData', label: 'Training data' },
+  { key: 'evaluationData', label: 'Evaluation data' },
+  { key: 'ethicalConsiderations', label: 'Ethical considerations' },
+  { key: 'license', label: 'License' },
+];
+
+const Section = ({
+  title,
+  empty,
+  children,
+}: {
+  title: string;
+  empty?: string;
+  children?: ReactNode;
+}) => (
+  <Flex direction="column" gap="1">
+    <Text as="h4" variant="title-x-small">
+      {title}
+    </Text>
+    {children ?? <Text color="secondary">{empty}</Text>}
+  </Flex>
+);
+
+/** `key: value` lines, one per entry. */
+const Pairs = ({ pairs }: { pairs: [string, ReactNode][] }) => (
+  <dl style={{ margin: 0 }}>
+    {pairs.map(([key, value]) => (
+      <Flex key={key} gap="2">
+        <Text as="span" color="secondary" style={{ minWidth: 160 }}>
+          <dt style={{ display: 'inline' }}>{key}</dt>
+        </Text>
+        <Text as="span">
+          <dd style={{ display: 'inline', margin: 0 }}>{value}</dd>
+        </Text>
+      </Flex>
+    ))}
+  </dl>
+);
+
+function formatBytes(size?: number): string {
+  if (size === undefined) return '—';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = size;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+const ArtifactSection = ({ version }: { version: ModelVersion }) => {
+  const api = useApi(modelRegistryApiRef);
+  const discoveryApi = useApi(discoveryApiRef);
+  const fetchApi = useApi(fetchApiRef);
+  const [error, setError] = useState<Error>();
+  const { artifact } = version;
+  if (!artifact) {
+    return <Section title="Artifact" empty="No artifact registered." />;
+  }
+  const download = async () => {
+    setError(undefined);
+    try {
+      const url = await api.getArtifactUrl(version.model, version.version);
+      await downloadArtifact({ discoveryApi, fetchApi }, url);
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+  const stored = artifact.location === 'registry';
+  return (
+    <Section title="Artifact">
+      <Pairs
+        pairs={[
+          ['Location', stored ? 'registry artifact store' : artifact.uri ?? ''],
+          ['Format', artifact.format ?? '—'],
+          ['Size', formatBytes(artifact.size)],
+          ['sha256', artifact.sha256 ?? '—'],
+        ]}
+      />
+      {stored && version.status === 'READY' && (
+        <Flex>
+          <Button variant="secondary" onPress={download}>
+            Download artifact
+          </Button>
+        </Flex>
+      )}
+      {error && <Alert status="danger" title={describeError(error)} />}
+    </Section>
+  );
+};
+
+const VersionDetails = ({
+  version,
+  onChanged,
+}: {
+  version: ModelVersion;
+  onChanged: () => void;
+}) => {
+  const canSetAlias = useModelPermission(aliasSetPermission, version.model);
+  const canEdit = useModelPermission(versionCreatePermission, version.model);
+  const { commit, runId, uri } = version.source;
+  const card = CARD_FIELDS.filter(({ key }) => version.modelCard[key]);
+  return (
+    <Flex direction="column" gap="4">
+      <Pairs
+        pairs={[
+          [
+            'Status',
+            version.failureReason
+              ? `${version.status}: ${version.failureReason}`
+              : version.status,
+          ],
+          ['Description', version.description || '—'],
+          ['Aliases', version.aliases.join(', ') || '—'],
+          ['Tags', version.tags.join(', ') || '—'],
+          [
+            'Created',
+            `${formatTimestamp(version.createdAt)} by ${version.createdBy}`,
+          ],
+          [
+            'Source',
+            [commit && `commit ${commit}`, runId && `run ${runId}`, uri]
+              .filter(Boolean)
+              .join(', ') || '—',
+          ],
+          ...(version.parent
+            ? ([
+                [
+                  'Parent',
+                  `${version.parent.model} v${version.parent.version} (${version.parent.relation})`,
+                ],
+              ] as [string, ReactNode][])
+            : []),
+        ]}
+      />
+      <Section title="Parameters" empty="No parameters recorded.">
+        {Object.keys(version.parameters).length > 0 && (
+          <Pairs
+            pairs={Object.entries(version.parameters).map(([k, v]) => [
+              k,
+              formatValue(v),
+            ])}
+          />
+        )}
+      </Section>
+      <Section title="Metrics" empty="No metrics recorded.">
+        {version.metrics.length > 0 && (
+          <Pairs
+            pairs={version.metrics.map(m => [
+              [
+                m.key,
+                m.dataset && `on ${m.dataset}`,
+                m.step !== undefined && `step ${m.step}`,
+              ]
+                .filter(Boolean)
+                .join(' '),
+              formatValue(m.value),
+            ])}
+          />
+        )}
+      </Section>
+      <Section title="Datasets" empty="No datasets recorded.">
+        {version.datasets.length > 0 && (
+          <Pairs
+            pairs={version.datasets.map((d, i) => [
+              `${d.role} ${i + 1}`,
+              <>
+                {d.entityRef ? (
+                  <EntityRefLink entityRef={d.entityRef} />
+                ) : (
+                  d.uri
+                )}
+                {d.digest ? ` (${d.digest})` : ''}
+              </>,
+            ])}
+          />
+        )}
+      </Section>
+      <ArtifactSection version={version} />
+      <Section title="Model card" empty="Registered without a model card.">
+        {card.length > 0 && (
+          <Pairs
+            pairs={card.map(({ key, label }) => [
+              label,
+              version.modelCard[key],
+            ])}
+          />
+        )}
+      </Section>
+      {canSetAlias && version.status === 'READY' && (
+        <SetAliasForm version={version} onChanged={onChanged} />
+      )}
+      {canEdit && <EditVersionForm version={version} onChanged={onChanged} />}
+    </Flex>
+  );
+};
+
+/**
+ * Everything about one version, with the actions the user may take on it.
+ * `onChanged` lets the table behind it show the change.
+ */
+export const VersionDetailsDialog = ({
+  modelName,
+  version,
+  onClose,
+  onChanged,
+}: {
+  modelName: string;
+  version: number;
+  onClose: () => void;
+  onChanged: () => void;
+}) => {
+  const api = useApi(modelRegistryApiRef);
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => api.getVersion(modelName, version),
+    [api, modelName, version],
+  );
+  const changed = () => {
+    retry();
+    onChanged();
+  };
+  let body;
+  if (error) body = <RegistryErrorPanel error={error} modelName={modelName} />;
+  else if (!value) body = <Progress />;
+  else body = <VersionDetails version={value} onChanged={changed} />;
+  return (
+    <Dialog
+      isOpen
+      isDismissable
+      onOpenChange={open => !open && onClose()}
+      width={760}
+    >
+      <DialogHeader>
+        {modelName} v{version}
+        {loading && value ? ' (refreshing)' : ''}
+      </DialogHeader>
+      <DialogBody>{body}</DialogBody>
+      <DialogFooter>
+        <Button variant="secondary" onPress={onClose}>
+          Close
+        </Button>
+      </DialogFooter>
+    </Dialog>
+  );
+};
