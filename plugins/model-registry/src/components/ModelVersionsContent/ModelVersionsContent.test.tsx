@@ -50,12 +50,24 @@ describe('ModelVersionsContent', () => {
   const server = setupServer();
   registerMswTestHooks(server);
 
+  // The metric trend chart above the table; these tests are about the table.
+  beforeEach(() => {
+    server.use(
+      http.get(`${MODEL_API}/metrics/:key/trend`, () =>
+        HttpResponse.json({ items: [] }),
+      ),
+    );
+  });
+
   function serveVersions() {
     const cursors: (string | null)[] = [];
     server.use(
       http.get(`${MODEL_API}/versions`, ({ request }) => {
-        const cursor = new URL(request.url).searchParams.get('cursor');
-        cursors.push(cursor);
+        const params = new URL(request.url).searchParams;
+        const cursor = params.get('cursor');
+        // The chart reads the newest 50 for its metric keys; only the
+        // table's pages count here.
+        if (params.get('limit') !== '50') cursors.push(cursor);
         return HttpResponse.json(
           cursor === 'page-2'
             ? { items: [v1] }
@@ -146,6 +158,58 @@ describe('ModelVersionsContent', () => {
       screen.getByRole('button', { name: 'Back to all versions' }),
     );
     expect(await screen.findByText('v3')).toBeInTheDocument();
+  });
+
+  it('charts a metric above the table and keeps it while comparing', async () => {
+    serveVersions();
+    serveComparison();
+    server.use(
+      http.get(`${MODEL_API}/metrics/:key/trend`, ({ params }) =>
+        HttpResponse.json({
+          items:
+            params.key === 'auc'
+              ? [
+                  { version: 1, value: 0.91 },
+                  { version: 3, value: 0.94 },
+                ]
+              : [],
+        }),
+      ),
+    );
+    const { apis } = await renderModelTab(<ModelVersionsContent />, {
+      initialRouteEntries: ['/?metric=auc'],
+    });
+    const search = () =>
+      apis.get(coreApis.appHistory)?.getSnapshot().location.search;
+
+    expect(
+      await screen.findByText('auc: 0.91 at v1 → 0.94 at v3'),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(await screen.findByRole('row', { name: /v3/ })).getByRole(
+        'checkbox',
+      ),
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Next table page' }),
+    );
+    await userEvent.click(
+      within(await screen.findByRole('row', { name: /v1/ })).getByRole(
+        'checkbox',
+      ),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Compare' }));
+
+    expect(await screen.findByText('max_depth')).toBeInTheDocument();
+    expect(search()).toBe('?metric=auc&compare=1%2C3');
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Back to all versions' }),
+    );
+    expect(
+      await screen.findByText('auc: 0.91 at v1 → 0.94 at v3'),
+    ).toBeInTheDocument();
+    expect(search()).toBe('?metric=auc');
   });
 
   it('opens a shared comparison straight from the URL', async () => {

@@ -1,0 +1,222 @@
+import {
+  DependencyGraph,
+  DependencyGraphTypes,
+  EmptyState,
+  Progress,
+} from '@backstage/core-components';
+import {
+  useApi,
+  useAppSearchParams,
+  useRouteRef,
+} from '@backstage/frontend-plugin-api';
+import {
+  entityRouteParams,
+  entityRouteRef,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import { Flex, Select, Text } from '@backstage/ui';
+import { LineageNode } from '@mlreg/plugin-model-registry-common';
+import { useCallback, useMemo } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { modelRegistryApiRef } from '../../api';
+import { RegistryErrorPanel, useModelName } from '../shared';
+import {
+  drawEdge,
+  DrawnEdge,
+  LimitedGraph,
+  limitVersions,
+  parseVersionLimit,
+  parseVersionNode,
+  VERSION_LIMITS,
+} from './lineageGraph';
+import {
+  DrawnNode,
+  KIND_STYLES,
+  kindShapeStyle,
+  LineageEdgeLabel,
+  LineageNodeView,
+} from './LineageNodeView';
+
+/** The order of the legend: the direction the graph flows in. */
+const LEGEND_ORDER: LineageNode['kind'][] = [
+  'dataset',
+  'commit',
+  'run',
+  'version',
+  'model',
+  'deployment',
+  'component',
+];
+
+/**
+ * Where each node links to: catalog entities to their page, versions to the
+ * Versions tab of their model with the version open.
+ */
+function useNodeHref(): (node: LineageNode) => string | undefined {
+  const entityRoute = useRouteRef(entityRouteRef);
+  const { entity } = useEntity();
+  const modelName = useModelName();
+  return useCallback(
+    (node: LineageNode) => {
+      if (!entityRoute) return undefined;
+      // The backend only knows registry names; this model's entity may be
+      // named differently (mlreg.io/registry-name), so it links to the entity
+      // on show rather than to the ref the backend derived.
+      if (node.kind === 'model' && node.id === `model:${modelName}`) {
+        return entityRoute(entityRouteParams(entity, { encodeParams: true }));
+      }
+      if (node.entityRef) {
+        return entityRoute(
+          entityRouteParams(node.entityRef, { encodeParams: true }),
+        );
+      }
+      const version = node.kind === 'version' && parseVersionNode(node);
+      if (!version) return undefined;
+      // Other models are assumed to be catalogued under their registry name,
+      // as the backend assumes for the model node.
+      const modelEntity =
+        version.model === modelName ? entity : `model:default/${version.model}`;
+      return `${entityRoute(
+        entityRouteParams(modelEntity, { encodeParams: true }),
+      )}/versions?version=${version.version}`;
+    },
+    [entityRoute, entity, modelName],
+  );
+}
+
+/** Edges between the same two nodes become one, as the layout keeps one. */
+function mergeEdges(edges: DrawnEdge[]): DrawnEdge[] {
+  const byPair = new Map<string, DrawnEdge>();
+  for (const edge of edges) {
+    const key = `${edge.from}\n${edge.to}`;
+    const existing = byPair.get(key);
+    if (!existing) byPair.set(key, { ...edge });
+    else if (!existing.label.split(', ').includes(edge.label)) {
+      existing.label = `${existing.label}, ${edge.label}`;
+    }
+  }
+  return [...byPair.values()];
+}
+
+const Legend = () => (
+  <Flex gap="3" align="center" style={{ flexWrap: 'wrap' }}>
+    {LEGEND_ORDER.map(kind => (
+      <Flex key={kind} gap="1" align="center">
+        <svg width="14" height="14" aria-hidden="true">
+          <rect
+            x="1"
+            y="1"
+            width="12"
+            height="12"
+            rx="3"
+            style={kindShapeStyle(kind)}
+          />
+        </svg>
+        <Text variant="body-small">{KIND_STYLES[kind].title}</Text>
+      </Flex>
+    ))}
+  </Flex>
+);
+
+const LineageGraphView = ({ graph }: { graph: LimitedGraph }) => {
+  const hrefOf = useNodeHref();
+  // Stable arrays, as the graph lays itself out again whenever they change.
+  const nodes = useMemo(
+    (): DrawnNode[] =>
+      graph.nodes.map(node => ({ ...node, href: hrefOf(node) })),
+    [graph, hrefOf],
+  );
+  const edges = useMemo(() => mergeEdges(graph.edges.map(drawEdge)), [graph]);
+  return (
+    <div style={{ height: 600 }}>
+      <DependencyGraph<DrawnNode, {}>
+        nodes={nodes}
+        edges={edges}
+        renderNode={LineageNodeView}
+        renderLabel={LineageEdgeLabel}
+        direction={DependencyGraphTypes.Direction.LEFT_RIGHT}
+        labelPosition={DependencyGraphTypes.LabelPosition.CENTER}
+        nodeMargin={20}
+        rankMargin={90}
+        paddingX={20}
+        paddingY={20}
+        showArrowHeads
+        fit="contain"
+        aria-label="Lineage graph"
+      />
+    </div>
+  );
+};
+
+/**
+ * The Lineage tab: what each version was made of (data sets, runs, commits,
+ * parent versions) and what uses the model (deployments, catalog
+ * components). The newest `?versions=` versions are drawn, so a model with
+ * hundreds of them stays readable.
+ */
+export const ModelLineageContent = () => {
+  const modelName = useModelName();
+  const api = useApi(modelRegistryApiRef);
+  const [searchParams, setSearchParams] = useAppSearchParams();
+  const limit = parseVersionLimit(searchParams.get('versions'));
+  const { value, loading, error } = useAsync(
+    () => api.getLineage(modelName),
+    [api, modelName],
+  );
+  const graph = useMemo(
+    () => value && limitVersions(value, limit),
+    [value, limit],
+  );
+
+  if (error) return <RegistryErrorPanel error={error} modelName={modelName} />;
+  if (loading || !graph) return <Progress />;
+  if (graph.totalVersions === 0) {
+    return (
+      <EmptyState
+        missing="data"
+        title="No lineage yet"
+        description="Lineage appears once a version is registered: the data sets it was trained and evaluated on, the run and commit that produced it, the version it was fine-tuned from, where it is deployed, and the catalog components that depend on the model."
+      />
+    );
+  }
+
+  const setLimit = (next: number) =>
+    setSearchParams(
+      previous => {
+        const params = new URLSearchParams(previous);
+        params.set('versions', next > 0 ? String(next) : 'all');
+        return params;
+      },
+      { replace: true },
+    );
+
+  return (
+    <Flex direction="column" gap="3">
+      <Flex align="end" justify="between" style={{ flexWrap: 'wrap' }}>
+        <Flex align="end" gap="3">
+          <Select
+            label="Versions"
+            options={VERSION_LIMITS.map(n => ({
+              id: String(n),
+              label: n > 0 ? `Newest ${n}` : 'All',
+            }))}
+            value={String(limit)}
+            onChange={key => setLimit(Number(key))}
+          />
+          <Text color="secondary">
+            {graph.shownVersions < graph.totalVersions
+              ? `Showing ${graph.shownVersions} of ${graph.totalVersions} versions, deployed ones always included.`
+              : `Showing all ${graph.totalVersions} versions.`}
+          </Text>
+        </Flex>
+        <Legend />
+      </Flex>
+      <Text variant="body-small" color="secondary">
+        Arrows point downstream: from the data and code a version came from, to
+        where it runs and who uses the model. Linked nodes open their catalog
+        page or version.
+      </Text>
+      <LineageGraphView graph={graph} />
+    </Flex>
+  );
+};

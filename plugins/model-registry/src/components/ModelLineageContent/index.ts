@@ -1,0 +1,1 @@
+export { ModelLineageContent } from './ModelLineageContent';
