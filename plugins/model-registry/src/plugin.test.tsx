@@ -5,6 +5,7 @@ import {
   modelDeploymentsContent,
   modelDriftContent,
   modelHistoryContent,
+  modelLineageContent,
   modelOverviewContent,
   modelVersionsContent,
 } from './plugin';
@@ -14,9 +15,10 @@ import { modelEntity } from './components/__testUtils__';
 const tabs = [
   ['/model-overview', 'Model', modelOverviewContent],
   ['/versions', 'Versions', modelVersionsContent],
-  ['/history', 'History', modelHistoryContent],
-  ['/deployments', 'Deployments', modelDeploymentsContent],
+  ['/lineage', 'Lineage', modelLineageContent],
   ['/drift', 'Drift', modelDriftContent],
+  ['/deployments', 'Deployments', modelDeploymentsContent],
+  ['/history', 'History', modelHistoryContent],
 ] as [string, string, typeof modelOverviewContent][];
 
 describe('Model entity tabs', () => {

@@ -103,8 +103,22 @@ export const modelDriftContent = EntityContentBlueprint.make({
   },
 });
 
+/** The Lineage tab of a Model entity: where its versions come from and go. */
+export const modelLineageContent = EntityContentBlueprint.make({
+  name: 'model-lineage',
+  params: {
+    path: '/lineage',
+    title: 'Lineage',
+    filter: { kind: 'model' },
+    loader: () =>
+      import('./components/ModelLineageContent').then(m => (
+        <m.ModelLineageContent />
+      )),
+  },
+});
+
 /** The Model Registry frontend plugin for apps on the new frontend system. */
-export const modelRegistryPlugin = createFrontendPlugin({
+export const modelRegistryFrontendPlugin = createFrontendPlugin({
   pluginId: 'model-registry',
   info: { packageJson: () => import('../package.json') },
   routes: { root: rootRouteRef },
@@ -113,8 +127,9 @@ export const modelRegistryPlugin = createFrontendPlugin({
     modelsPage,
     modelOverviewContent,
     modelVersionsContent,
-    modelHistoryContent,
-    modelDeploymentsContent,
+    modelLineageContent,
     modelDriftContent,
+    modelDeploymentsContent,
+    modelHistoryContent,
   ],
 });

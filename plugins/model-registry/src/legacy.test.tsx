@@ -1,0 +1,119 @@
+import { screen } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { AnyApiFactory } from '@backstage/core-plugin-api';
+import {
+  mockApis,
+  registerMswTestHooks,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import {
+  entityRouteRef,
+  EntityProvider,
+} from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { Model, ModelRegistryApi } from '@mlreg/plugin-model-registry-common';
+import { Route, Routes } from 'react-router-dom';
+import { modelRegistryApiRef } from './api';
+import { modelEntity } from './components/__testUtils__';
+import {
+  EntityModelOverviewContent,
+  modelRegistryPlugin,
+  ModelsPage,
+} from './legacy';
+
+const model: Model = {
+  name: 'fraud-detector',
+  owner: 'group:default/data-science',
+  description: 'Scores card transactions',
+  task: 'classification',
+  tags: [],
+  links: {},
+  archived: false,
+  aliases: {},
+  health: {},
+  createdAt: '2026-01-01T00:00:00.000Z',
+  createdBy: 'user:default/guest',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  updatedBy: 'user:default/guest',
+};
+
+/** The client the legacy plugin's own API factory builds. */
+function clientFromPluginFactory() {
+  const factory = [...modelRegistryPlugin.getApis()].find(
+    (f: AnyApiFactory) => f.api.id === modelRegistryApiRef.id,
+  );
+  if (!factory) throw new Error('the legacy plugin provides no registry API');
+  return factory.factory({
+    discoveryApi: mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
+    fetchApi: { fetch },
+  }) as ModelRegistryApi;
+}
+
+describe('legacy frontend system exports', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  beforeEach(() => {
+    server.use(
+      http.get('*/api/model-registry/models', () =>
+        HttpResponse.json({ items: [model] }),
+      ),
+      http.get('*/api/model-registry/models/fraud-detector', () =>
+        HttpResponse.json(model),
+      ),
+      http.get('*/api/model-registry/models/fraud-detector/kpis', () =>
+        HttpResponse.json({ items: [] }),
+      ),
+      http.get('*/api/model-registry/summary', () =>
+        HttpResponse.json({
+          models: 1,
+          inProduction: 0,
+          drifting: 0,
+          failedDeployments: 0,
+          withoutOwner: 0,
+          withoutModelCard: 1,
+        }),
+      ),
+    );
+  });
+
+  const apis = () =>
+    [
+      [modelRegistryApiRef, clientFromPluginFactory()],
+      [permissionApiRef, mockApis.permission()],
+      [catalogApiMock.factory().api, catalogApiMock()],
+    ] as const;
+
+  it('renders the Models page in a legacy app', async () => {
+    await renderInTestApp(
+      <TestApiProvider apis={apis()}>
+        {/* As an app's route table mounts it. */}
+        <Routes>
+          <Route path="/*" element={<ModelsPage />} />
+        </Routes>
+      </TestApiProvider>,
+      {
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+    expect(
+      await screen.findByRole('link', { name: 'fraud-detector' }),
+    ).toHaveAttribute('href', '/catalog/default/model/fraud-detector');
+  });
+
+  it('renders an entity tab inside a legacy entity page', async () => {
+    await renderInTestApp(
+      <TestApiProvider apis={apis()}>
+        <EntityProvider entity={modelEntity}>
+          <EntityModelOverviewContent />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(
+      await screen.findByText('Scores card transactions'),
+    ).toBeInTheDocument();
+  });
+});
