@@ -1,4 +1,5 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
@@ -25,6 +26,21 @@ const model: Model = {
   archived: false,
   latestVersion: 4,
   aliases: { champion: 3, production: 2 },
+  keyMetric: 'auc',
+  keyMetricValue: { key: 'auc', value: 0.93, version: 2 },
+  health: {
+    drift: {
+      verdict: 'drift',
+      windowEnd: '2026-03-02T00:00:00.000Z',
+      version: 2,
+    },
+    lastDeployment: {
+      environment: 'production',
+      version: 2,
+      status: 'failed',
+      at: '2026-03-01T12:00:00.000Z',
+    },
+  },
   createdAt: '2026-01-01T00:00:00.000Z',
   createdBy: 'user:default/dana',
   updatedAt: '2026-01-01T00:00:00.000Z',
@@ -64,6 +80,73 @@ describe('ModelOverviewContent', () => {
     );
   }
 
+  it('says a model is neither deployed nor monitored yet', async () => {
+    serve({
+      model: { ...model, health: {}, keyMetricValue: undefined },
+      versions: { 2: makeVersion(2) },
+    });
+    await renderModelTab(<ModelOverviewContent />);
+    expect(
+      await screen.findByRole('status', { name: 'Deployment: Never deployed' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('status', { name: 'Drift: Not monitored' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('auc (no version reports it yet)'),
+    ).toBeInTheDocument();
+  });
+
+  it('lets an owner record a KPI', async () => {
+    serve({ model, kpis: [], versions: { 2: makeVersion(2) } });
+    const puts: { name: unknown; body: unknown }[] = [];
+    server.use(
+      http.put(`${MODEL_API}/kpis/:kpi`, async ({ request, params }) => {
+        puts.push({ name: params.kpi, body: await request.json() });
+        return HttpResponse.json({ ...kpi, name: params.kpi });
+      }),
+    );
+    await renderModelTab(<ModelOverviewContent />);
+    const form = await screen.findByRole('form', { name: 'Record a KPI' });
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'KPI' }),
+      'cost-per-1k-predictions',
+    );
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'Value' }),
+      '0.42',
+    );
+    await userEvent.type(screen.getByRole('textbox', { name: 'Unit' }), 'USD');
+    await userEvent.click(screen.getByRole('button', { name: 'Record' }));
+    expect(
+      await screen.findByText('Recorded cost-per-1k-predictions.'),
+    ).toBeInTheDocument();
+    expect(form).toBeInTheDocument();
+    expect(puts).toEqual([
+      {
+        name: 'cost-per-1k-predictions',
+        body: { value: 0.42, unit: 'USD' },
+      },
+    ]);
+  });
+
+  it('lets an owner archive the model', async () => {
+    serve({ model, versions: { 2: makeVersion(2) } });
+    let archived = 0;
+    server.use(
+      http.post(`${MODEL_API}/archive`, () => {
+        archived += 1;
+        return HttpResponse.json({ ...model, archived: true });
+      }),
+    );
+    await renderModelTab(<ModelOverviewContent />);
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Archive model' }),
+    );
+    expect(await screen.findByText('Model archived.')).toBeInTheDocument();
+    await waitFor(() => expect(archived).toBe(1));
+  });
+
   it('shows the model, its aliases, links, KPIs and the production model card', async () => {
     serve({
       model,
@@ -86,7 +169,19 @@ describe('ModelOverviewContent', () => {
     expect(
       screen.getByText('Scores every card payment for fraud'),
     ).toBeInTheDocument();
-    expect(screen.getByText('group:default/data-science')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /data-science/ })).toHaveAttribute(
+      'href',
+      '/catalog/default/group/data-science',
+    );
+    expect(
+      screen.getByRole('status', {
+        name: 'Deployment: v2 in production: failed',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('status', { name: 'Drift: Drifting' }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('auc 0.93 (v2)')).toBeInTheDocument();
     expect(screen.getByText('v4')).toBeInTheDocument();
     expect(screen.getByText('champion → v3')).toBeInTheDocument();
     expect(screen.getByText('production → v2')).toBeInTheDocument();

@@ -1,6 +1,6 @@
 import { EmptyState, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import {
   Card,
   CardBody,
@@ -21,17 +21,21 @@ import {
   Kpi,
   Model,
   ModelCard,
+  modelUpdatePermission,
   ModelVersion,
 } from '@mlreg/plugin-model-registry-common';
 import { ReactNode } from 'react';
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { modelRegistryApiRef } from '../../api';
 import {
   formatTimestamp,
   formatValue,
   RegistryErrorPanel,
   useModelName,
+  useModelPermission,
 } from '../shared';
+import { HealthBadges } from './HealthBadges';
+import { ArchiveButton, KpiForm } from './OwnerActions';
 
 /** The aliases whose version is the one people mean by "the model", in order. */
 const CARD_ALIASES = ['production', 'champion'];
@@ -185,8 +189,10 @@ const Links = ({ model }: { model: Model }) => {
 /** The Model tab: what the model is, which version serves, and how it does. */
 export const ModelOverviewContent = () => {
   const name = useModelName();
+  const { entity } = useEntity();
   const api = useApi(modelRegistryApiRef);
-  const { value, loading, error } = useAsync(async () => {
+  const canUpdate = useModelPermission(modelUpdatePermission, name);
+  const { value, error, retry } = useAsyncRetry(async () => {
     const [model, kpis] = await Promise.all([
       api.getModel(name),
       api.listKpis(name),
@@ -199,7 +205,8 @@ export const ModelOverviewContent = () => {
   }, [api, name]);
 
   if (error) return <RegistryErrorPanel error={error} modelName={name} />;
-  if (loading || !value) return <Progress />;
+  // Kept on screen while an owner action reloads it.
+  if (!value) return <Progress />;
 
   const { model, kpis, pick, cardVersion } = value;
   const aliases = Object.entries(model.aliases).sort(([a], [b]) =>
@@ -219,7 +226,29 @@ export const ModelOverviewContent = () => {
             <Field label="Description">
               {model.description || 'No description.'}
             </Field>
-            <Field label="Owner">{model.owner}</Field>
+            <Field label="Owner">
+              <EntityRefLink entityRef={model.owner} defaultKind="group" />
+            </Field>
+            {typeof entity.spec?.system === 'string' && (
+              <Field label="System">
+                <EntityRefLink
+                  entityRef={entity.spec.system}
+                  defaultKind="system"
+                />
+              </Field>
+            )}
+            <Field label="Health">
+              <HealthBadges model={model} />
+            </Field>
+            {model.keyMetric && (
+              <Field label="Key metric">
+                {model.keyMetricValue
+                  ? `${model.keyMetricValue.key} ${formatValue(
+                      model.keyMetricValue.value,
+                    )} (v${model.keyMetricValue.version})`
+                  : `${model.keyMetric} (no version reports it yet)`}
+              </Field>
+            )}
             <Field label="Latest version">
               {model.latestVersion === undefined
                 ? 'No version registered yet'
@@ -243,6 +272,7 @@ export const ModelOverviewContent = () => {
                 Archived: the model takes no new versions.
               </Text>
             )}
+            {canUpdate && <ArchiveButton model={model} onChanged={retry} />}
           </Flex>
         </CardBody>
       </Card>
@@ -272,13 +302,18 @@ export const ModelOverviewContent = () => {
           </Text>
         </CardHeader>
         <CardBody>
-          {kpis.length === 0 ? (
-            <Text color="secondary">
-              {`No KPIs recorded. Record one with PUT /api/model-registry/models/${model.name}/kpis/{kpi}.`}
-            </Text>
-          ) : (
-            <KpiTable kpis={kpis} />
-          )}
+          <Flex direction="column" gap="4">
+            {kpis.length === 0 ? (
+              <Text color="secondary">
+                {canUpdate
+                  ? 'No KPIs recorded yet. Record the first one below.'
+                  : `No KPIs recorded. The model's owners record them here or with PUT /api/model-registry/models/${model.name}/kpis/{kpi}.`}
+              </Text>
+            ) : (
+              <KpiTable kpis={kpis} />
+            )}
+            {canUpdate && <KpiForm model={model} onChanged={retry} />}
+          </Flex>
         </CardBody>
       </Card>
     </Grid.Root>

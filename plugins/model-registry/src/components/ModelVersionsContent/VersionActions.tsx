@@ -1,42 +1,12 @@
 import { useApi } from '@backstage/frontend-plugin-api';
-import {
-  Alert,
-  Button,
-  Flex,
-  Text,
-  TextAreaField,
-  TextField,
-} from '@backstage/ui';
+import { Button, Flex, Text, TextAreaField, TextField } from '@backstage/ui';
 import {
   describeInvalidAlias,
   ModelVersion,
 } from '@mlreg/plugin-model-registry-common';
 import { FormEvent, ReactNode, useState } from 'react';
 import { modelRegistryApiRef } from '../../api';
-import { describeError } from '../shared';
-
-/** Runs a submit handler, tracking its pending state and outcome. */
-function useSubmit() {
-  const [pending, setPending] = useState(false);
-  const [outcome, setOutcome] = useState<
-    { ok: true; message: string } | { ok: false; message: string }
-  >();
-  const run = async (action: () => Promise<string>) => {
-    setPending(true);
-    setOutcome(undefined);
-    try {
-      setOutcome({ ok: true, message: await action() });
-    } catch (e) {
-      setOutcome({ ok: false, message: describeError(e as Error) });
-    } finally {
-      setPending(false);
-    }
-  };
-  const feedback = outcome && (
-    <Alert status={outcome.ok ? 'success' : 'danger'} title={outcome.message} />
-  );
-  return { pending, run, feedback };
-}
+import { useActionOutcome } from '../shared';
 
 const ActionForm = ({
   title,
@@ -74,7 +44,7 @@ export const SetAliasForm = ({
   const api = useApi(modelRegistryApiRef);
   const [alias, setAlias] = useState('');
   const [touched, setTouched] = useState(false);
-  const { pending, run, feedback } = useSubmit();
+  const { pending, run, feedback } = useActionOutcome();
   const invalid = alias.trim()
     ? describeInvalidAlias(alias.trim())
     : 'Enter an alias name.';
@@ -121,7 +91,7 @@ export const EditVersionForm = ({
   const api = useApi(modelRegistryApiRef);
   const [description, setDescription] = useState(version.description);
   const [tags, setTags] = useState(version.tags.join(', '));
-  const { pending, run, feedback } = useSubmit();
+  const { pending, run, feedback } = useActionOutcome();
   const submit = () =>
     run(async () => {
       await api.updateVersion(version.model, version.version, {

@@ -4,10 +4,6 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import {
-  aliasSetPermission,
-  versionCreatePermission,
-} from '@mlreg/plugin-model-registry-common';
-import {
   errorResponse,
   makeVersion,
   MODEL_API,
@@ -77,25 +73,6 @@ describe('VersionDetailsDialog', () => {
       />,
       { initialRouteEntries: ['/?version=3'], ...options },
     );
-
-  // First: permission decisions are cached per module for the whole file,
-  // so the denials must be asked before any test is granted the same.
-  it('hides the actions the user may not take', async () => {
-    serve();
-    await render({
-      denied: [aliasSetPermission.name, versionCreatePermission.name],
-    });
-    const dialog = await screen.findByRole('dialog');
-    await within(dialog).findByText('max_depth');
-    expect(
-      within(dialog).queryByRole('button', { name: 'Set alias' }),
-    ).toBeNull();
-    expect(within(dialog).queryByRole('button', { name: 'Save' })).toBeNull();
-    // Reading is still allowed: the download stays.
-    expect(
-      within(dialog).getByRole('button', { name: 'Download artifact' }),
-    ).toBeInTheDocument();
-  });
 
   it('shows everything about the version named in the URL', async () => {
     serve();

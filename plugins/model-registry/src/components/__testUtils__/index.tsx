@@ -5,6 +5,7 @@ import {
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import {
+  Model,
   ModelEntityV1alpha1,
   ModelVersion,
 } from '@mlreg/plugin-model-registry-common';
@@ -91,6 +92,26 @@ export function makeVersion(
     createdAt: `2026-03-0${version}T10:00:00.000Z`,
     createdBy: 'user:default/dana',
     updatedAt: `2026-03-0${version}T10:00:00.000Z`,
+    updatedBy: 'user:default/dana',
+    ...overrides,
+  };
+}
+
+/** The model of {@link modelEntity}, with the given overrides. */
+export function makeModel(overrides: Partial<Model> = {}): Model {
+  return {
+    name: 'fraud-detector',
+    owner: 'group:default/data-science',
+    description: 'Scores every card payment for fraud',
+    task: 'classification',
+    tags: [],
+    links: {},
+    archived: false,
+    aliases: {},
+    health: {},
+    createdAt: '2026-01-01T00:00:00.000Z',
+    createdBy: 'user:default/dana',
+    updatedAt: '2026-01-01T00:00:00.000Z',
     updatedBy: 'user:default/dana',
     ...overrides,
   };
