@@ -12,7 +12,7 @@ import {
   modelPermissionResourceRef,
   modelPermissionRules,
 } from './permissions/rules';
-import { createRouter } from './router/createRouter';
+import { createRouter, USER_COOKIE_PATHS } from './router/createRouter';
 import { AliasService } from './service/AliasService';
 import { ArtifactCleaner } from './service/ArtifactCleaner';
 import { AuditService } from './service/AuditService';
@@ -108,6 +108,9 @@ export const modelRegistryPlugin = createBackendPlugin({
           path: '/openapi.json',
           allow: 'unauthenticated',
         });
+        for (const path of USER_COOKIE_PATHS) {
+          deps.httpRouter.addAuthPolicy({ path, allow: 'user-cookie' });
+        }
 
         await dispatcher.schedule(scheduler);
         await new ArtifactCleaner(db, artifacts, logger).schedule(scheduler);

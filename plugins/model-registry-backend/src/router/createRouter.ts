@@ -548,8 +548,9 @@ export function createRoutes(options: RouterOptions): Route[] {
     }),
     route({
       method: 'get',
-      path: '/models/:name/versions/:version/artifact',
+      path: ARTIFACT_PATH,
       operationId: 'downloadArtifact',
+      userCookie: true,
       summary:
         'Download the artifact of a READY version (or a redirect to a presigned URL)',
       tag: 'artifacts',
@@ -866,6 +867,14 @@ function toArray<T>(value: T | T[] | undefined): T[] {
 }
 
 /** The REST API: validation, permission checks and auditor events. */
+const ARTIFACT_PATH = '/models/:name/versions/:version/artifact';
+
+/**
+ * The paths that accept Backstage's user cookie besides tokens; the plugin
+ * registers an auth policy for each.
+ */
+export const USER_COOKIE_PATHS = [ARTIFACT_PATH];
+
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
@@ -883,7 +892,12 @@ export async function createRouter(
     router[r.method](r.path, async (req, res) => {
       const credentials = r.unauthenticated
         ? (undefined as unknown as BackstageCredentials)
-        : await httpAuth.credentials(req);
+        : // Explicitly users and services: a path that accepts the cookie
+          // lets cookie-only requests past the auth barrier for every method.
+          await httpAuth.credentials(req, {
+            allow: ['user', 'service'],
+            allowLimitedAccess: r.userCookie,
+          });
       const params = r.params ? parse(r.params, req.params, 'path') : {};
       const query = parse(r.query ?? s.emptyQuery, req.query, 'query');
       let body: unknown;

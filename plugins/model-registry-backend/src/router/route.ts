@@ -36,6 +36,11 @@ export interface Route<P = any, Q = any, B = any> {
   responseDescription: string;
   /** Sent unauthenticated (health). */
   unauthenticated?: boolean;
+  /**
+   * Also accepts the user cookie of Backstage's cookie auth, for links the
+   * browser follows without a token (artifact downloads).
+   */
+  userCookie?: boolean;
   handler: (input: RouteInput<P, Q, B>) => Promise<unknown>;
 }
 
