@@ -104,6 +104,44 @@ describe('ModelHistoryContent', () => {
     expect(actions).toEqual([null, 'version.register']);
   });
 
+  it('filters by actor as the user types, and by version from a shared URL', async () => {
+    const queries: URLSearchParams[] = [];
+    server.use(
+      http.get(`${MODEL_API}/audit`, ({ request }) => {
+        queries.push(new URL(request.url).searchParams);
+        return HttpResponse.json({ items: [registered] });
+      }),
+    );
+    await renderModelTab(<ModelHistoryContent />, {
+      initialRouteEntries: ['/?version=3&action=bogus'],
+    });
+    await screen.findByText('model:fraud-detector/versions/3');
+    expect(queries[0].get('version')).toBe('3');
+    // An action the registry does not know is dropped, not sent.
+    expect(queries[0].get('action')).toBeNull();
+
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'Actor' }),
+      'user:default/ci-bot',
+    );
+    await waitFor(() =>
+      expect(queries.at(-1)?.get('actor')).toBe('user:default/ci-bot'),
+    );
+    expect(queries.at(-1)?.get('version')).toBe('3');
+  });
+
+  it('says when no change matches the filters', async () => {
+    server.use(
+      http.get(`${MODEL_API}/audit`, () => HttpResponse.json({ items: [] })),
+    );
+    await renderModelTab(<ModelHistoryContent />, {
+      initialRouteEntries: ['/?actor=user:default/nobody'],
+    });
+    expect(
+      await screen.findByText('No changes match these filters'),
+    ).toBeInTheDocument();
+  });
+
   it('explains an empty trail', async () => {
     server.use(
       http.get(`${MODEL_API}/audit`, () => HttpResponse.json({ items: [] })),

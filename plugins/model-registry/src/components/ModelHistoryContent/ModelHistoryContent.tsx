@@ -1,13 +1,17 @@
 import { EmptyState } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
+import { useApi, useAppSearchParams } from '@backstage/frontend-plugin-api';
 import {
   CellText,
   ColumnConfig,
   Flex,
+  NumberField,
   Select,
   Table,
+  TextField,
   useTable,
 } from '@backstage/ui';
+import { useMemo, useState } from 'react';
+import useDebounce from 'react-use/esm/useDebounce';
 import { AuditRecord } from '@mlreg/plugin-model-registry-common';
 import { modelRegistryApiRef } from '../../api';
 import { formatTimestamp, RegistryErrorPanel, useModelName } from '../shared';
@@ -59,17 +63,63 @@ const columns: ColumnConfig<AuditRecord>[] = [
   },
 ];
 
-/** The History tab: the model's audit trail, newest first. */
+/** The filters of the History tab, as they appear in the URL. */
+interface HistoryFilter {
+  action?: string;
+  actor?: string;
+  version?: number;
+}
+
+function readFilter(params: URLSearchParams): HistoryFilter {
+  const action = params.get('action') ?? undefined;
+  const actor = params.get('actor')?.trim() || undefined;
+  const version = Number(params.get('version'));
+  return {
+    action: action && AUDIT_ACTIONS.includes(action) ? action : undefined,
+    actor,
+    version: Number.isInteger(version) && version > 0 ? version : undefined,
+  };
+}
+
+/**
+ * The History tab: the model's audit trail, newest first, filterable by
+ * action, actor and version. The filters live in the URL
+ * (`?action=alias.set&actor=user:default/dana`), so a view can be shared.
+ */
 export const ModelHistoryContent = () => {
   const modelName = useModelName();
   const api = useApi(modelRegistryApiRef);
-  const { tableProps, filter } = useTable<AuditRecord, string>({
+  const [searchParams, setSearchParams] = useAppSearchParams();
+  const paramsKey = searchParams.toString();
+  const filter = useMemo(
+    () => readFilter(new URLSearchParams(paramsKey)),
+    [paramsKey],
+  );
+  const [actorInput, setActorInput] = useState(filter.actor ?? '');
+  const setParam = (key: keyof HistoryFilter, value: string) =>
+    setSearchParams(previous => {
+      const next = new URLSearchParams(previous);
+      if (value) next.set(key, value);
+      else next.delete(key);
+      return next;
+    });
+  useDebounce(
+    () => {
+      if (actorInput.trim() !== (filter.actor ?? '')) {
+        setParam('actor', actorInput.trim());
+      }
+    },
+    300,
+    [actorInput],
+  );
+
+  const { tableProps } = useTable<AuditRecord, HistoryFilter>({
     mode: 'cursor',
-    initialFilter: ALL_ACTIONS,
+    filter,
     paginationOptions: { pageSize: 20 },
-    getData: async ({ cursor, pageSize, filter: action }) => {
+    getData: async ({ cursor, pageSize, filter: current }) => {
       const page = await api.listAuditRecords(modelName, {
-        action: action && action !== ALL_ACTIONS ? action : undefined,
+        ...current,
         cursor,
         limit: pageSize,
       });
@@ -77,7 +127,7 @@ export const ModelHistoryContent = () => {
     },
   });
 
-  const action = filter.value ?? ALL_ACTIONS;
+  const filtered = Object.values(filter).some(v => v !== undefined);
   let content;
   if (tableProps.error) {
     content = (
@@ -89,35 +139,54 @@ export const ModelHistoryContent = () => {
     tableProps.pagination.type === 'page' &&
     !tableProps.pagination.hasPreviousPage
   ) {
-    content =
-      action === ALL_ACTIONS ? (
-        <EmptyState
-          missing="data"
-          title="No changes recorded yet"
-          description="Every change to the model, its versions, aliases and KPIs appears here with who made it and when."
-        />
-      ) : (
-        <EmptyState
-          missing="data"
-          title={`No ${action} changes`}
-          description="Choose another action, or all actions."
-        />
-      );
+    content = filtered ? (
+      <EmptyState
+        missing="data"
+        title="No changes match these filters"
+        description="Choose another action, actor or version, or clear the filters."
+      />
+    ) : (
+      <EmptyState
+        missing="data"
+        title="No changes recorded yet"
+        description="Every change to the model, its versions, aliases and KPIs appears here with who made it and when."
+      />
+    );
   } else {
     content = <Table columnConfig={columns} {...tableProps} />;
   }
 
   return (
     <Flex direction="column" gap="3">
-      <Flex>
+      <Flex gap="3" align="end">
         <Select
           label="Action"
           options={[
             { id: ALL_ACTIONS, label: 'All actions' },
             ...AUDIT_ACTIONS.map(a => ({ id: a, label: a })),
           ]}
-          value={action}
-          onChange={key => filter.onChange(String(key ?? ALL_ACTIONS))}
+          value={filter.action ?? ALL_ACTIONS}
+          onChange={key => {
+            const action = String(key ?? ALL_ACTIONS);
+            setParam('action', action === ALL_ACTIONS ? '' : action);
+          }}
+        />
+        <TextField
+          label="Actor"
+          placeholder="user:default/dana"
+          value={actorInput}
+          onChange={setActorInput}
+        />
+        <NumberField
+          label="Version"
+          minValue={1}
+          value={filter.version ?? NaN}
+          onChange={value =>
+            setParam(
+              'version',
+              Number.isInteger(value) && value > 0 ? String(value) : '',
+            )
+          }
         />
       </Flex>
       {content}
