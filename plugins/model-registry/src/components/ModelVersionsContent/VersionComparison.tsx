@@ -85,7 +85,7 @@ const Section = ({
                 data-differs={item.differs ? 'true' : undefined}
                 style={
                   item.differs
-                    ? { background: 'var(--bui-bg-warning)' }
+                    ? { background: 'var(--bui-warning-bg-subdued)' }
                     : undefined
                 }
               >
