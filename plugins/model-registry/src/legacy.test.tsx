@@ -111,6 +111,9 @@ describe('legacy frontend system exports', () => {
           <EntityModelOverviewContent />
         </EntityProvider>
       </TestApiProvider>,
+      {
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
     );
     expect(
       await screen.findByText('Scores card transactions'),
