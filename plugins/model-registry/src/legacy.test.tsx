@@ -14,31 +14,17 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
-import { Model, ModelRegistryApi } from '@mlreg/plugin-model-registry-common';
+import { ModelRegistryApi } from '@mlreg/plugin-model-registry-common';
 import { Route, Routes } from 'react-router-dom';
 import { modelRegistryApiRef } from './api';
-import { modelEntity } from './components/__testUtils__';
+import { makeModel, modelEntity } from './components/__testUtils__';
 import {
   EntityModelOverviewContent,
   modelRegistryPlugin,
   ModelsPage,
 } from './legacy';
 
-const model: Model = {
-  name: 'fraud-detector',
-  owner: 'group:default/data-science',
-  description: 'Scores card transactions',
-  task: 'classification',
-  tags: [],
-  links: {},
-  archived: false,
-  aliases: {},
-  health: {},
-  createdAt: '2026-01-01T00:00:00.000Z',
-  createdBy: 'user:default/guest',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  updatedBy: 'user:default/guest',
-};
+const model = makeModel({ description: 'Scores card transactions' });
 
 /** The client the legacy plugin's own API factory builds. */
 function clientFromPluginFactory() {

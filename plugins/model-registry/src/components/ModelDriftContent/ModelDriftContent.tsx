@@ -1,10 +1,15 @@
 import { EmptyState, Progress } from '@backstage/core-components';
-import { useApi, useAppSearchParams } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { Card, CardBody, CardHeader, Flex, Select, Text } from '@backstage/ui';
 import { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { modelRegistryApiRef } from '../../api';
-import { formatTimestamp, RegistryErrorPanel, useModelName } from '../shared';
+import {
+  formatTimestamp,
+  RegistryErrorPanel,
+  useModelName,
+  useQueryParams,
+} from '../shared';
 import { DistributionComparison } from './DistributionComparison';
 import { DriftScoreChart } from './DriftScoreChart';
 import { rankFeatures } from './driftData';
@@ -42,7 +47,7 @@ const Section = ({
 export const ModelDriftContent = () => {
   const modelName = useModelName();
   const api = useApi(modelRegistryApiRef);
-  const [searchParams, setSearchParams] = useAppSearchParams();
+  const [searchParams, setParam] = useQueryParams();
   const { value, loading, error } = useAsync(
     () => api.listDriftReports(modelName, { limit: WINDOWS }),
     [api, modelName],
@@ -72,11 +77,7 @@ export const ModelDriftContent = () => {
   const charted = ranked.slice(0, CHARTED_FEATURES);
   if (feature && !charted.includes(feature)) charted.push(feature);
 
-  const select = (key: 'feature' | 'window', id: string) =>
-    setSearchParams(previous => {
-      previous.set(key, id);
-      return previous;
-    });
+  const select = (key: 'feature' | 'window', id: string) => setParam(key, id);
 
   return (
     <Flex direction="column" gap="4">

@@ -1,5 +1,5 @@
 import { EmptyState } from '@backstage/core-components';
-import { useApi, useAppSearchParams } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import {
   CellText,
   ColumnConfig,
@@ -14,7 +14,13 @@ import { useMemo, useState } from 'react';
 import useDebounce from 'react-use/esm/useDebounce';
 import { AuditRecord } from '@mlreg/plugin-model-registry-common';
 import { modelRegistryApiRef } from '../../api';
-import { formatTimestamp, RegistryErrorPanel, useModelName } from '../shared';
+import {
+  formatTimestamp,
+  isFirstPageEmpty,
+  RegistryErrorPanel,
+  useModelName,
+  useQueryParams,
+} from '../shared';
 import { describeChange } from './describeChange';
 
 /** The actions the registry audits, as the backend names them. */
@@ -89,20 +95,13 @@ function readFilter(params: URLSearchParams): HistoryFilter {
 export const ModelHistoryContent = () => {
   const modelName = useModelName();
   const api = useApi(modelRegistryApiRef);
-  const [searchParams, setSearchParams] = useAppSearchParams();
+  const [searchParams, setParam] = useQueryParams();
   const paramsKey = searchParams.toString();
   const filter = useMemo(
     () => readFilter(new URLSearchParams(paramsKey)),
     [paramsKey],
   );
   const [actorInput, setActorInput] = useState(filter.actor ?? '');
-  const setParam = (key: keyof HistoryFilter, value: string) =>
-    setSearchParams(previous => {
-      const next = new URLSearchParams(previous);
-      if (value) next.set(key, value);
-      else next.delete(key);
-      return next;
-    });
   useDebounce(
     () => {
       if (actorInput.trim() !== (filter.actor ?? '')) {
@@ -133,12 +132,7 @@ export const ModelHistoryContent = () => {
     content = (
       <RegistryErrorPanel error={tableProps.error} modelName={modelName} />
     );
-  } else if (
-    !tableProps.isPending &&
-    tableProps.data?.length === 0 &&
-    tableProps.pagination.type === 'page' &&
-    !tableProps.pagination.hasPreviousPage
-  ) {
+  } else if (isFirstPageEmpty(tableProps)) {
     content = filtered ? (
       <EmptyState
         missing="data"

@@ -4,11 +4,7 @@ import {
   EmptyState,
   Progress,
 } from '@backstage/core-components';
-import {
-  useApi,
-  useAppSearchParams,
-  useRouteRef,
-} from '@backstage/frontend-plugin-api';
+import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import {
   entityRouteParams,
   entityRouteRef,
@@ -19,7 +15,7 @@ import { LineageNode } from '@mlreg/plugin-model-registry-common';
 import { useCallback, useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { modelRegistryApiRef } from '../../api';
-import { RegistryErrorPanel, useModelName } from '../shared';
+import { RegistryErrorPanel, useModelName, useQueryParams } from '../shared';
 import {
   drawEdge,
   DrawnEdge,
@@ -157,7 +153,7 @@ const LineageGraphView = ({ graph }: { graph: LimitedGraph }) => {
 export const ModelLineageContent = () => {
   const modelName = useModelName();
   const api = useApi(modelRegistryApiRef);
-  const [searchParams, setSearchParams] = useAppSearchParams();
+  const [searchParams, setParam] = useQueryParams();
   const limit = parseVersionLimit(searchParams.get('versions'));
   const { value, loading, error } = useAsync(
     () => api.getLineage(modelName),
@@ -181,14 +177,7 @@ export const ModelLineageContent = () => {
   }
 
   const setLimit = (next: number) =>
-    setSearchParams(
-      previous => {
-        const params = new URLSearchParams(previous);
-        params.set('versions', next > 0 ? String(next) : 'all');
-        return params;
-      },
-      { replace: true },
-    );
+    setParam('versions', next > 0 ? String(next) : 'all', { replace: true });
 
   return (
     <Flex direction="column" gap="3">

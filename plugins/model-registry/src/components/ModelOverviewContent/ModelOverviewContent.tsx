@@ -20,7 +20,6 @@ import {
   ANNOTATION_SLACK_CHANNEL,
   Kpi,
   Model,
-  ModelCard,
   modelUpdatePermission,
   ModelVersion,
 } from '@mlreg/plugin-model-registry-common';
@@ -30,6 +29,7 @@ import { modelRegistryApiRef } from '../../api';
 import {
   formatTimestamp,
   formatValue,
+  MODEL_CARD_FIELDS,
   RegistryErrorPanel,
   useModelName,
   useModelPermission,
@@ -39,15 +39,6 @@ import { ArchiveButton, KpiForm } from './OwnerActions';
 
 /** The aliases whose version is the one people mean by "the model", in order. */
 const CARD_ALIASES = ['production', 'champion'];
-
-const CARD_FIELDS: { key: keyof ModelCard; label: string }[] = [
-  { key: 'intendedUse', label: 'Intended use' },
-  { key: 'limitations', label: 'Limitations' },
-  { key: 'trainingData', label: 'Training data' },
-  { key: 'evaluationData', label: 'Evaluation data' },
-  { key: 'ethicalConsiderations', label: 'Ethical considerations' },
-  { key: 'license', label: 'License' },
-];
 
 /** The version whose model card the overview shows, and why that one. */
 export function pickCardVersion(
@@ -131,7 +122,7 @@ const ModelCardView = ({
   version: ModelVersion;
   reason: string;
 }) => {
-  const fields = CARD_FIELDS.filter(({ key }) => version.modelCard[key]);
+  const fields = MODEL_CARD_FIELDS.filter(({ key }) => version.modelCard[key]);
   return (
     <Card>
       <CardHeader>

@@ -1,5 +1,5 @@
 import { Progress } from '@backstage/core-components';
-import { useApi, useAppSearchParams } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { Card, CardBody, CardHeader, Flex, Select, Text } from '@backstage/ui';
 import {
   MetricTrendPoint,
@@ -18,7 +18,7 @@ import {
   YAxis,
 } from 'recharts';
 import { modelRegistryApiRef } from '../../api';
-import { formatValue, RegistryErrorPanel } from '../shared';
+import { formatValue, RegistryErrorPanel, useQueryParams } from '../shared';
 
 /** How many of the newest versions are searched for metric keys. */
 const KEY_SEARCH_LIMIT = 50;
@@ -183,7 +183,7 @@ const TrendBody = ({
  */
 export const MetricTrendChart = ({ modelName }: { modelName: string }) => {
   const api = useApi(modelRegistryApiRef);
-  const [searchParams, setSearchParams] = useAppSearchParams();
+  const [searchParams, setParam] = useQueryParams();
   const { value, loading, error } = useAsync(
     () => api.listVersions({ model: modelName, limit: KEY_SEARCH_LIMIT }),
     [api, modelName],
@@ -213,15 +213,7 @@ export const MetricTrendChart = ({ modelName }: { modelName: string }) => {
   const options = (keys.includes(metric) ? keys : [metric, ...keys]).map(
     key => ({ id: key, label: key }),
   );
-  const choose = (key: string) =>
-    setSearchParams(
-      previous => {
-        const params = new URLSearchParams(previous);
-        params.set('metric', key);
-        return params;
-      },
-      { replace: true },
-    );
+  const choose = (key: string) => setParam('metric', key, { replace: true });
 
   return (
     <Card>

@@ -1,6 +1,5 @@
-import { useAppSearchParams } from '@backstage/frontend-plugin-api';
 import { Button, Flex } from '@backstage/ui';
-import { useModelName } from '../shared';
+import { useModelName, useQueryParams } from '../shared';
 import { parseCompareParam } from './compareParam';
 import { MetricTrendChart } from './MetricTrendChart';
 import { VersionComparison } from './VersionComparison';
@@ -12,16 +11,9 @@ import { VersionsTable } from './VersionsTable';
  */
 export const ModelVersionsContent = () => {
   const modelName = useModelName();
-  const [searchParams, setSearchParams] = useAppSearchParams();
+  const [searchParams, setParam] = useQueryParams();
   const compared = parseCompareParam(searchParams.get('compare'));
-  // Changes one parameter and keeps the others.
-  const setCompare = (value: string | undefined) =>
-    setSearchParams(previous => {
-      const params = new URLSearchParams(previous);
-      if (value) params.set('compare', value);
-      else params.delete('compare');
-      return params;
-    });
+  const setCompare = (value: string | undefined) => setParam('compare', value);
 
   if (compared.length >= 2) {
     return (

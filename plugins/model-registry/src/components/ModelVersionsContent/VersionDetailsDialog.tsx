@@ -17,7 +17,6 @@ import {
 } from '@backstage/ui';
 import {
   aliasSetPermission,
-  ModelCard,
   ModelVersion,
   versionCreatePermission,
 } from '@mlreg/plugin-model-registry-common';
@@ -28,19 +27,11 @@ import {
   describeError,
   formatTimestamp,
   formatValue,
+  MODEL_CARD_FIELDS,
   RegistryErrorPanel,
   useModelPermission,
 } from '../shared';
 import { EditVersionForm, SetAliasForm } from './VersionActions';
-
-const CARD_FIELDS: { key: keyof ModelCard; label: string }[] = [
-  { key: 'intendedUse', label: 'Intended use' },
-  { key: 'limitations', label: 'Limitations' },
-  { key: 'trainingData', label: 'Training data' },
-  { key: 'evaluationData', label: 'Evaluation data' },
-  { key: 'ethicalConsiderations', label: 'Ethical considerations' },
-  { key: 'license', label: 'License' },
-];
 
 const Section = ({
   title,
@@ -138,7 +129,7 @@ const VersionDetails = ({
   const canSetAlias = useModelPermission(aliasSetPermission, version.model);
   const canEdit = useModelPermission(versionCreatePermission, version.model);
   const { commit, runId, uri } = version.source;
-  const card = CARD_FIELDS.filter(({ key }) => version.modelCard[key]);
+  const card = MODEL_CARD_FIELDS.filter(({ key }) => version.modelCard[key]);
   return (
     <Flex direction="column" gap="4">
       <Pairs

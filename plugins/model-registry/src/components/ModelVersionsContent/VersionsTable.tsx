@@ -1,5 +1,5 @@
 import { EmptyState } from '@backstage/core-components';
-import { useApi, useAppSearchParams } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import {
   Button,
   Cell,
@@ -14,7 +14,13 @@ import {
 import { ModelVersion } from '@mlreg/plugin-model-registry-common';
 import { useMemo, useState } from 'react';
 import { modelRegistryApiRef } from '../../api';
-import { formatTimestamp, formatValue, RegistryErrorPanel } from '../shared';
+import {
+  formatTimestamp,
+  formatValue,
+  isFirstPageEmpty,
+  RegistryErrorPanel,
+  useQueryParams,
+} from '../shared';
 import { MAX_COMPARED } from './compareParam';
 import { VersionDetailsDialog } from './VersionDetailsDialog';
 
@@ -129,19 +135,14 @@ export const VersionsTable = ({
   onCompare: (versions: number[]) => void;
 }) => {
   const api = useApi(modelRegistryApiRef);
-  const [searchParams, setSearchParams] = useAppSearchParams();
+  const [searchParams, setParam] = useQueryParams();
   const detailsParam = Number(searchParams.get(VERSION_PARAM));
   const openVersion =
     Number.isInteger(detailsParam) && detailsParam > 0
       ? detailsParam
       : undefined;
   const setOpenVersion = (version?: number) =>
-    setSearchParams(previous => {
-      const next = new URLSearchParams(previous);
-      if (version === undefined) next.delete(VERSION_PARAM);
-      else next.set(VERSION_PARAM, String(version));
-      return next;
-    });
+    setParam(VERSION_PARAM, version?.toString());
   // Kept outside the table so a selection survives paging.
   const [selected, setSelected] = useState(
     () => new Set(initialSelection.map(String)),
@@ -173,12 +174,7 @@ export const VersionsTable = ({
       <RegistryErrorPanel error={tableProps.error} modelName={modelName} />
     );
   }
-  const firstPageEmpty =
-    !tableProps.isPending &&
-    tableProps.data?.length === 0 &&
-    tableProps.pagination.type === 'page' &&
-    !tableProps.pagination.hasPreviousPage;
-  if (firstPageEmpty) {
+  if (isFirstPageEmpty(tableProps)) {
     return (
       <EmptyState
         missing="data"

@@ -1,5 +1,5 @@
 import { EmptyState, ResponseErrorPanel } from '@backstage/core-components';
-import { useApi, useAppSearchParams } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import {
   Container,
   Flex,
@@ -10,6 +10,7 @@ import {
 import { useMemo, useState } from 'react';
 import useDebounce from 'react-use/esm/useDebounce';
 import { modelRegistryApiRef } from '../../api';
+import { isFirstPageEmpty, useQueryParams } from '../shared';
 import { ModelFilterBar } from './ModelFilterBar';
 import {
   ModelFilterKey,
@@ -34,7 +35,7 @@ function sortField(sort: SortDescriptor | null): 'name' | 'updatedAt' {
  */
 export const ModelsPage = () => {
   const api = useApi(modelRegistryApiRef);
-  const [searchParams, setSearchParams] = useAppSearchParams();
+  const [searchParams, setParam] = useQueryParams();
   const search = searchParams.get(SEARCH_PARAM) ?? '';
   const [input, setInput] = useState(search);
   const paramsKey = searchParams.toString();
@@ -44,13 +45,6 @@ export const ModelsPage = () => {
     [paramsKey],
   );
 
-  const setParam = (key: string, value: string) =>
-    setSearchParams(previous => {
-      const next = new URLSearchParams(previous);
-      if (value) next.set(key, value);
-      else next.delete(key);
-      return next;
-    });
   useDebounce(
     () => {
       if (input.trim() !== search) setParam(SEARCH_PARAM, input.trim());
@@ -85,12 +79,7 @@ export const ModelsPage = () => {
   let content;
   if (tableProps.error) {
     content = <ResponseErrorPanel error={tableProps.error} />;
-  } else if (
-    !tableProps.isPending &&
-    tableProps.data?.length === 0 &&
-    tableProps.pagination.type === 'page' &&
-    !tableProps.pagination.hasPreviousPage
-  ) {
+  } else if (isFirstPageEmpty(tableProps)) {
     content = filtered ? (
       <EmptyState
         missing="data"
