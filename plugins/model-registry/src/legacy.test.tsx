@@ -19,7 +19,12 @@ import { Route, Routes } from 'react-router-dom';
 import { modelRegistryApiRef } from './api';
 import { makeModel, modelEntity } from './components/__testUtils__';
 import {
+  EntityModelDeploymentsContent,
+  EntityModelDriftContent,
+  EntityModelHistoryContent,
+  EntityModelLineageContent,
   EntityModelOverviewContent,
+  EntityModelVersionsContent,
   modelRegistryPlugin,
   ModelsPage,
 } from './legacy';
@@ -105,4 +110,102 @@ describe('legacy frontend system exports', () => {
       await screen.findByText('Scores card transactions'),
     ).toBeInTheDocument();
   });
+
+  it('links lineage nodes to their entities in a legacy app', async () => {
+    // jsdom has no SVG layout; the graph measures its nodes with getBBox.
+    Object.defineProperty(window.SVGElement.prototype, 'getBBox', {
+      configurable: true,
+      value: () => ({ x: 0, y: 0, width: 120, height: 44 }),
+    });
+    server.use(
+      http.get('*/api/model-registry/models/fraud-detector/lineage', () =>
+        HttpResponse.json({
+          nodes: [
+            {
+              id: 'model:fraud-detector',
+              kind: 'model',
+              label: 'fraud-detector',
+              entityRef: 'model:default/fraud-detector',
+            },
+            {
+              id: 'version:fraud-detector/1',
+              kind: 'version',
+              label: 'fraud-detector v1',
+            },
+            {
+              id: 'dataset:resource:default/card-transactions',
+              kind: 'dataset',
+              label: 'card-transactions',
+              entityRef: 'resource:default/card-transactions',
+            },
+          ],
+          edges: [
+            {
+              from: 'version:fraud-detector/1',
+              to: 'model:fraud-detector',
+              type: 'versionOf',
+            },
+            {
+              from: 'dataset:resource:default/card-transactions',
+              to: 'version:fraud-detector/1',
+              type: 'trainedOn',
+            },
+          ],
+        }),
+      ),
+    );
+    await renderInTestApp(
+      <TestApiProvider apis={apis()}>
+        <EntityProvider entity={modelEntity}>
+          <EntityModelLineageContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      {
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+    const dataset = await screen.findByText('card-transactions');
+    expect(dataset.closest('a')).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/card-transactions',
+    );
+    delete (window.SVGElement.prototype as any).getBBox;
+  });
+
+  it.each([
+    ['Versions', EntityModelVersionsContent, 'No versions registered yet'],
+    ['Drift', EntityModelDriftContent, 'No drift reports yet'],
+    ['Deployments', EntityModelDeploymentsContent, 'No deployments yet'],
+    ['History', EntityModelHistoryContent, 'No changes recorded yet'],
+  ])(
+    'renders the %s tab in a legacy app',
+    async (_tab, Content, emptyTitle) => {
+      const empty = () => HttpResponse.json({ items: [] });
+      server.use(
+        http.get('*/api/model-registry/models/fraud-detector/versions', empty),
+        http.get(
+          '*/api/model-registry/models/fraud-detector/drift/reports',
+          empty,
+        ),
+        http.get(
+          '*/api/model-registry/models/fraud-detector/deployments',
+          empty,
+        ),
+        http.get('*/api/model-registry/models/fraud-detector/audit', empty),
+      );
+      await renderInTestApp(
+        <TestApiProvider apis={apis()}>
+          <EntityProvider entity={modelEntity}>
+            <Content />
+          </EntityProvider>
+        </TestApiProvider>,
+        {
+          mountedRoutes: {
+            '/catalog/:namespace/:kind/:name': entityRouteRef,
+          },
+        },
+      );
+      expect(await screen.findByText(emptyTitle)).toBeInTheDocument();
+    },
+  );
 });

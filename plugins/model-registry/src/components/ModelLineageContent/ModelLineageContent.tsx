@@ -4,12 +4,8 @@ import {
   EmptyState,
   Progress,
 } from '@backstage/core-components';
-import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
-import {
-  entityRouteParams,
-  entityRouteRef,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
 import { Flex, Select, Text } from '@backstage/ui';
 import { LineageNode } from '@mlreg/plugin-model-registry-common';
 import { useCallback, useMemo } from 'react';
@@ -49,34 +45,28 @@ const LEGEND_ORDER: LineageNode['kind'][] = [
  * Versions tab of their model with the version open.
  */
 function useNodeHref(): (node: LineageNode) => string | undefined {
-  const entityRoute = useRouteRef(entityRouteRef);
+  // The catalog's own link helper works in both frontend systems.
+  const entityLink = useEntityRefLink();
   const { entity } = useEntity();
   const modelName = useModelName();
   return useCallback(
     (node: LineageNode) => {
-      if (!entityRoute) return undefined;
       // The backend only knows registry names; this model's entity may be
       // named differently (mlreg.io/registry-name), so it links to the entity
       // on show rather than to the ref the backend derived.
       if (node.kind === 'model' && node.id === `model:${modelName}`) {
-        return entityRoute(entityRouteParams(entity, { encodeParams: true }));
+        return entityLink(entity);
       }
-      if (node.entityRef) {
-        return entityRoute(
-          entityRouteParams(node.entityRef, { encodeParams: true }),
-        );
-      }
+      if (node.entityRef) return entityLink(node.entityRef);
       const version = node.kind === 'version' && parseVersionNode(node);
       if (!version) return undefined;
       // Other models are assumed to be catalogued under their registry name,
       // as the backend assumes for the model node.
       const modelEntity =
         version.model === modelName ? entity : `model:default/${version.model}`;
-      return `${entityRoute(
-        entityRouteParams(modelEntity, { encodeParams: true }),
-      )}/versions?version=${version.version}`;
+      return `${entityLink(modelEntity)}/versions?version=${version.version}`;
     },
-    [entityRoute, entity, modelName],
+    [entityLink, entity, modelName],
   );
 }
 
