@@ -1,0 +1,270 @@
+// What the browser tests (e2e/run.mjs) and the UI benchmark
+// (e2e/bench-ui.mjs) share: the example portal on its own ports with a
+// throw-away database, the registry's REST API as the guest, Debian's
+// Chromium through playwright-core, and the guest sign-in.
+import { spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const screenshots = join(root, 'e2e', 'screenshots');
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const appUrl = 'http://localhost:3100';
+export const backendUrl = 'http://localhost:7107';
+const startupTimeoutMs = 5 * 60_000;
+
+/**
+ * Exits when there is no Chromium: with a failure on CI, which must install
+ * it, and with a loud skip elsewhere.
+ */
+export function requireChromium(what) {
+  if (existsSync(chromiumPath)) return;
+  if (process.env.CI) {
+    console.error(
+      `FAIL: Chromium not found at ${chromiumPath}; CI must install the chromium package.`,
+    );
+    process.exit(1);
+  }
+  const bar = '!'.repeat(72);
+  console.warn(
+    `\n${bar}\n!! SKIPPED ${what}: no Chromium at ${chromiumPath}.\n!! Install it (apt-get install chromium) or set CHROMIUM_PATH.\n${bar}\n`,
+  );
+  process.exit(0);
+}
+
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+/** Whether a URL answers 2xx right now. */
+async function isUp(url) {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until the backend and the frontend of the portal both answer. */
+async function waitUntilUp(deadline, exited) {
+  for (const url of [`${backendUrl}/api/model-registry/health`, appUrl]) {
+    while (!(await isUp(url))) {
+      if (exited()) throw new Error('the portal exited during startup');
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${url}`);
+      await sleep(1000);
+    }
+  }
+}
+
+/**
+ * Starts the example portal (frontend :3100, backend :7107, in-memory
+ * SQLite, seeded from catalog/registry-seed.yaml) and waits until both
+ * answer. With E2E_REUSE_PORTAL=1 a portal already up on those ports is used
+ * as it is and left running, which makes iterating on the tests quick; its
+ * data is then whatever earlier runs left.
+ */
+export async function startPortal() {
+  if (process.env.E2E_REUSE_PORTAL === '1') {
+    // It may be restarting, as its backend does when its sources change.
+    await waitUntilUp(Date.now() + startupTimeoutMs, () => false);
+    console.log('Reusing the portal already up on :3100 / :7107');
+    return { output: () => '', stop: () => {}, reused: true };
+  }
+  if (
+    (await isUp(appUrl)) ||
+    (await isUp(`${backendUrl}/api/model-registry/health`))
+  )
+    throw new Error(
+      'a portal is already up on :3100 / :7107; stop it, or set E2E_REUSE_PORTAL=1 to test it',
+    );
+  const startedAt = Date.now();
+  console.log('Starting the portal on :3100 / :7107 ...');
+  const child = spawn(
+    'yarn',
+    [
+      'backstage-cli',
+      'repo',
+      'start',
+      '--config',
+      join(root, 'app-config.yaml'),
+      '--config',
+      join(root, 'e2e', 'app-config.e2e.yaml'),
+    ],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BROWSER: 'none' },
+    },
+  );
+  let output = '';
+  const keep = chunk => {
+    output = (output + chunk).slice(-20_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = false;
+  child.on('exit', () => {
+    exited = true;
+  });
+  const portal = {
+    output: () => output,
+    reused: false,
+    stop: () => {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      // backstage-cli starts the backend in a process group of its own, and
+      // a backend whose log pipe is gone may not exit on SIGTERM: kill it.
+      for (const pid of readdirSync('/proc').filter(p => /^\d+$/.test(p))) {
+        try {
+          const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+          if (cmdline.includes('app-config.e2e.yaml'))
+            process.kill(Number(pid), 'SIGKILL');
+        } catch {
+          // exited meanwhile, or not ours to read
+        }
+      }
+    },
+  };
+  try {
+    await waitUntilUp(Date.now() + startupTimeoutMs, () => exited);
+  } catch (error) {
+    console.error(`--- last portal output ---\n${output.slice(-5000)}`);
+    portal.stop();
+    throw error;
+  }
+  console.log(`Portal up in ${Math.round((Date.now() - startedAt) / 1000)} s`);
+  return portal;
+}
+
+/** A Backstage token of the guest user, as the frontend gets one. */
+export async function guestToken() {
+  const response = await fetch(`${backendUrl}/api/auth/guest/refresh`);
+  if (!response.ok)
+    throw new Error(
+      `guest sign-in: ${response.status} ${await response.text()}`,
+    );
+  const body = await response.json();
+  return body.backstageIdentity.token;
+}
+
+/**
+ * Calls the registry's REST API as the holder of `token`; resolves to the
+ * parsed body, and throws unless the status is one of `expect`.
+ */
+export async function registryApi(
+  token,
+  method,
+  path,
+  body,
+  expect = [200, 201],
+) {
+  const response = await fetch(`${backendUrl}/api/model-registry${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      Authorization: `Bearer ${token}`,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!expect.includes(response.status))
+    throw new Error(
+      `${method} ${path}: ${response.status} ${text.slice(0, 500)}`,
+    );
+  return text ? JSON.parse(text) : undefined;
+}
+
+const pageErrors = [];
+
+/** Headless Chromium and one page of a desktop size. */
+export async function launchBrowser() {
+  mkdirSync(screenshots, { recursive: true });
+  for (const file of readdirSync(screenshots))
+    if (/^failure.*\.png$/.test(file)) rmSync(join(screenshots, file));
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+    ],
+  });
+  const page = await browser.newPage({
+    viewport: { width: 1440, height: 900 },
+  });
+  page.setDefaultTimeout(60_000);
+  // Uncaught errors of the app, reported when a check fails: in development
+  // mode they also bring up an overlay that hides the page.
+  pageErrors.length = 0;
+  page.on('pageerror', error => pageErrors.push(error.message));
+  return { browser, page };
+}
+
+/**
+ * Loads `url` in full and waits for `ready` (a locator), signing in as the
+ * guest on the way if the sign-in page comes first, as it does on the first
+ * load and may on any full page load.
+ */
+export async function gotoSignedIn(page, url, ready) {
+  await page.goto(url);
+  const enter = page.getByRole('button', { name: /enter/i });
+  await Promise.race([enter.waitFor(), ready.waitFor()]);
+  if (await enter.isVisible()) {
+    await enter.click();
+    await ready.waitFor();
+  }
+}
+
+/**
+ * Navigates inside the single-page app, as a link click does: no page load,
+ * only the route change (react-router follows history's popstate).
+ */
+export async function navigateInApp(page, path) {
+  await page.evaluate(target => {
+    window.history.pushState({}, '', target);
+    window.dispatchEvent(new PopStateEvent('popstate', { state: {} }));
+  }, path);
+}
+
+/**
+ * A check runner that prints each outcome and screenshots the failure. A
+ * failed check throws, unless `{ fatal: false }`: then the run goes on and
+ * `failed()` tells.
+ */
+export function createChecks(getPage) {
+  const results = [];
+  async function check(name, fn, { fatal = true } = {}) {
+    const started = Date.now();
+    try {
+      await fn();
+      results.push({ name, ok: true, ms: Date.now() - started });
+      console.log(`  ✓ ${name} (${Date.now() - started} ms)`);
+    } catch (error) {
+      results.push({ name, ok: false });
+      console.log(
+        `  ✕ ${name}\n    ${error.message.split('\n').join('\n    ')}`,
+      );
+      for (const message of [...new Set(pageErrors)].slice(-5))
+        console.log(`    uncaught in the page: ${message}`);
+      const file = `failure-${results.length}.png`;
+      await getPage()
+        ?.screenshot({ path: join(screenshots, file), fullPage: true })
+        .then(() => console.log(`    screenshot: e2e/screenshots/${file}`))
+        .catch(() => {});
+      if (fatal) throw error;
+    }
+  }
+  return { check, results, failed: () => results.some(r => !r.ok) };
+}
