@@ -20,7 +20,7 @@ import {
   ModelVersion,
   versionCreatePermission,
 } from '@mlreg/plugin-model-registry-common';
-import { ReactNode, useState } from 'react';
+import { Fragment, ReactNode, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { downloadArtifact, modelRegistryApiRef } from '../../api';
 import {
@@ -50,18 +50,26 @@ const Section = ({
   </Flex>
 );
 
-/** `key: value` lines, one per entry. */
+/** `key: value` lines, one per entry, the values aligned in a column. */
 const Pairs = ({ pairs }: { pairs: [string, ReactNode][] }) => (
-  <dl style={{ margin: 0 }}>
+  <dl
+    style={{
+      display: 'grid',
+      gridTemplateColumns: 'minmax(8rem, max-content) 1fr',
+      columnGap: '1.5rem',
+      rowGap: '0.25rem',
+      margin: 0,
+    }}
+  >
     {pairs.map(([key, value]) => (
-      <Flex key={key} gap="2">
-        <Text as="span" color="secondary" style={{ minWidth: 160 }}>
-          <dt style={{ display: 'inline' }}>{key}</dt>
-        </Text>
-        <Text as="span">
-          <dd style={{ display: 'inline', margin: 0 }}>{value}</dd>
-        </Text>
-      </Flex>
+      <Fragment key={key}>
+        <dt>
+          <Text color="secondary">{key}</Text>
+        </dt>
+        <dd style={{ margin: 0, overflowWrap: 'anywhere' }}>
+          <Text>{value}</Text>
+        </dd>
+      </Fragment>
     ))}
   </dl>
 );
