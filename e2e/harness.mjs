@@ -186,6 +186,28 @@ export async function registryApi(
 }
 
 const pageErrors = [];
+const pageErrorListeners = [];
+
+/**
+ * Runs `fn`, failing as soon as the app throws an uncaught error (a crashed
+ * tab) rather than when a wait for its content times out.
+ */
+export async function failOnPageError(fn) {
+  let stop;
+  const crashed = new Promise((_, reject) => {
+    const listener = error =>
+      reject(new Error(`uncaught in the page: ${error.message}`));
+    pageErrorListeners.push(listener);
+    stop = () =>
+      pageErrorListeners.splice(pageErrorListeners.indexOf(listener) >>> 0, 1);
+  });
+  crashed.catch(() => {});
+  try {
+    return await Promise.race([fn(), crashed]);
+  } finally {
+    stop();
+  }
+}
 
 /** Headless Chromium and one page of a desktop size. */
 export async function launchBrowser() {
@@ -208,7 +230,12 @@ export async function launchBrowser() {
   // Uncaught errors of the app, reported when a check fails: in development
   // mode they also bring up an overlay that hides the page.
   pageErrors.length = 0;
-  page.on('pageerror', error => pageErrors.push(error.message));
+  page.on('pageerror', error => {
+    // A browser notice rather than an error of the app.
+    if (/ResizeObserver loop/.test(error.message)) return;
+    pageErrors.push(error.message);
+    for (const listener of pageErrorListeners.splice(0)) listener(error);
+  });
   return { browser, page };
 }
 
@@ -256,7 +283,9 @@ export function createChecks(getPage) {
       console.log(
         `  ✕ ${name}\n    ${error.message.split('\n').join('\n    ')}`,
       );
-      for (const message of [...new Set(pageErrors)].slice(-5))
+      for (const message of [...new Set(pageErrors)]
+        .filter(m => !error.message.includes(m))
+        .slice(-5))
         console.log(`    uncaught in the page: ${message}`);
       const file = `failure-${results.length}.png`;
       await getPage()

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   appUrl,
   createChecks,
+  failOnPageError,
   gotoSignedIn,
   guestToken,
   launchBrowser,
@@ -155,7 +156,7 @@ try {
           await gotoSignedIn(page, `${appUrl}${entityPath}`, tab('Model'));
         }
         try {
-          await fn();
+          await failOnPageError(fn);
         } catch (error) {
           reload = true;
           throw error;
@@ -191,6 +192,10 @@ try {
         .waitFor();
       for (const alias of ['champion → v3', 'production → v2', 'staging → v3'])
         await page.getByText(alias, { exact: true }).waitFor();
+      // Key metric of the production version; no deployer, no drift engine.
+      await page.getByText('auc 0.934 (v2)', { exact: true }).waitFor();
+      await page.getByText('Never deployed', { exact: true }).waitFor();
+      await page.getByText('Not monitored', { exact: true }).waitFor();
       // The production version's card, from the seed.
       await page
         .getByText('Model card of version 2 (alias production)')
