@@ -4,6 +4,7 @@ import {
   CellText,
   ColumnConfig,
   Flex,
+  Grid,
   NumberField,
   Select,
   Table,
@@ -152,7 +153,7 @@ export const ModelHistoryContent = () => {
 
   return (
     <Flex direction="column" gap="3">
-      <Flex gap="3" align="end">
+      <Grid.Root columns={{ initial: '1', md: '3' }} gap="3">
         <Select
           label="Action"
           options={[
@@ -182,7 +183,7 @@ export const ModelHistoryContent = () => {
             )
           }
         />
-      </Flex>
+      </Grid.Root>
       {content}
     </Flex>
   );

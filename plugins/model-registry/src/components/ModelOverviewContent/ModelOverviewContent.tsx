@@ -1,5 +1,6 @@
 import { EmptyState, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import {
   Card,
@@ -218,13 +219,19 @@ export const ModelOverviewContent = () => {
               {model.description || 'No description.'}
             </Field>
             <Field label="Owner">
-              <EntityRefLink entityRef={model.owner} defaultKind="group" />
+              <EntityRefLink
+                entityRef={parseEntityRef(model.owner, {
+                  defaultKind: 'group',
+                })}
+              />
             </Field>
             {typeof entity.spec?.system === 'string' && (
               <Field label="System">
                 <EntityRefLink
-                  entityRef={entity.spec.system}
-                  defaultKind="system"
+                  entityRef={parseEntityRef(entity.spec.system, {
+                    defaultKind: 'system',
+                    defaultNamespace: entity.metadata.namespace,
+                  })}
                 />
               </Field>
             )}

@@ -1,5 +1,12 @@
 import { useApi } from '@backstage/frontend-plugin-api';
-import { Button, Flex, NumberField, Text, TextField } from '@backstage/ui';
+import {
+  Button,
+  Flex,
+  Grid,
+  NumberField,
+  Text,
+  TextField,
+} from '@backstage/ui';
 import { Model } from '@mlreg/plugin-model-registry-common';
 import { FormEvent, useState } from 'react';
 import { modelRegistryApiRef } from '../../api';
@@ -42,7 +49,7 @@ export const KpiForm = ({
         <Text as="h4" variant="title-x-small">
           Record a KPI
         </Text>
-        <Flex gap="2" align="end" style={{ flexWrap: 'wrap' }}>
+        <Grid.Root columns={{ initial: '2', md: '4' }} gap="2">
           <TextField
             label="KPI"
             placeholder="revenue-impact"
@@ -62,6 +69,8 @@ export const KpiForm = ({
             value={period}
             onChange={setPeriod}
           />
+        </Grid.Root>
+        <Flex>
           <Button type="submit" variant="secondary" isDisabled={pending}>
             Record
           </Button>

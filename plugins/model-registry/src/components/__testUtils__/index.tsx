@@ -26,6 +26,8 @@ export const modelEntity: ModelEntityV1alpha1 = {
     type: 'classification',
     lifecycle: 'production',
     owner: 'group:default/data-science',
+    // Unqualified, as catalog files usually write it.
+    system: 'payments-risk',
   },
 };
 
