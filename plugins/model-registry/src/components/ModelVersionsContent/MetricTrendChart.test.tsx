@@ -14,7 +14,7 @@ import {
   MODEL_API,
   renderModelTab,
 } from '../__testUtils__';
-import { MetricTrendChart, trendTable } from './MetricTrendChart';
+import { chartedRows, MetricTrendChart, trendTable } from './MetricTrendChart';
 
 const versions = [
   makeVersion(3, { metrics: [{ key: 'auc', value: 0.94 }] }),
@@ -198,5 +198,30 @@ describe('trendTable', () => {
         { version: 2, values: { f1: 0.7 } },
       ],
     });
+  });
+});
+
+describe('chartedRows', () => {
+  const table = (n: number) => ({
+    series: ['auc'],
+    rows: Array.from({ length: n }, (_, i) => ({
+      version: i + 1,
+      // A dip at v777 and a peak at v4321 that an even spread would skip.
+      values: { auc: i === 776 ? 0.1 : i === 4320 ? 0.99 : 0.5 },
+    })),
+  });
+
+  it('draws every version of a short history', () => {
+    expect(chartedRows(table(40), 300)).toHaveLength(40);
+  });
+
+  it('thins a long history but keeps its ends and its extremes', () => {
+    const rows = chartedRows(table(5000), 300);
+    // At most the limit; a kept extreme may coincide with a spread point.
+    expect(rows.length).toBeLessThanOrEqual(300);
+    expect(rows.length).toBeGreaterThan(290);
+    const versions = rows.map(r => r.version);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(versions).toEqual(expect.arrayContaining([1, 777, 4321, 5000]));
   });
 });

@@ -75,6 +75,36 @@ export function trendTable(
   };
 }
 
+/** More points than this draw slowly and cannot be told apart anyway. */
+export const MAX_CHARTED_VERSIONS = 300;
+
+/**
+ * The rows to draw: all of them when few, else an even spread that always
+ * keeps the first and last version and each series' best and worst, so
+ * neither the trend nor an outlier disappears.
+ */
+export function chartedRows(table: TrendTable, max = MAX_CHARTED_VERSIONS) {
+  const { rows, series } = table;
+  if (rows.length <= max) return rows;
+  const keep = new Set<number>([0, rows.length - 1]);
+  for (const name of series) {
+    let low = -1;
+    let high = -1;
+    rows.forEach((row, i) => {
+      const v = row.values[name];
+      if (v === undefined) return;
+      if (low < 0 || v < rows[low].values[name]) low = i;
+      if (high < 0 || v > rows[high].values[name]) high = i;
+    });
+    if (low >= 0) keep.add(low).add(high);
+  }
+  const stride = (rows.length - 1) / (max - keep.size - 1);
+  for (let x = 0; keep.size < max && x < rows.length; x += stride) {
+    keep.add(Math.round(x));
+  }
+  return [...keep].sort((a, b) => a - b).map(i => rows[i]);
+}
+
 function metricKeys(versions: ModelVersion[]): string[] {
   return [...new Set(versions.flatMap(v => v.metrics.map(m => m.key)))].sort();
 }
@@ -99,6 +129,7 @@ const TrendChart = ({
   table: TrendTable;
 }) => {
   const summaryId = useId();
+  const rows = chartedRows(table);
   return (
     <Flex direction="column" gap="2">
       <div
@@ -113,7 +144,7 @@ const TrendChart = ({
           initialDimension={{ width: 600, height: HEIGHT }}
         >
           <LineChart
-            data={table.rows}
+            data={rows}
             margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
           >
             <CartesianGrid strokeDasharray="3 3" />
@@ -135,6 +166,8 @@ const TrendChart = ({
                 stroke={COLORS[i % COLORS.length]}
                 strokeWidth={2}
                 connectNulls
+                // Thousands of dots cost seconds and hide the line.
+                dot={rows.length <= 60}
                 isAnimationActive={false}
               />
             ))}
@@ -142,6 +175,11 @@ const TrendChart = ({
         </ResponsiveContainer>
       </div>
       <Flex id={summaryId} direction="column" gap="1">
+        {rows.length < table.rows.length && (
+          <Text variant="body-small" color="secondary">
+            {`Drawn: ${rows.length} of ${table.rows.length} versions, spread evenly, with each data set's best and worst.`}
+          </Text>
+        )}
         {summary(table).map(line => (
           <Text key={line} variant="body-small" color="secondary">
             {line}
