@@ -121,6 +121,9 @@ const versionParams = z.strictObject({
 });
 const aliasParams = z.strictObject({ name: s.modelName, alias: s.aliasName });
 
+/** The artifact of a version: uploaded with PUT, downloaded with GET. */
+const ARTIFACT_PATH = '/models/:name/versions/:version/artifact';
+
 /** Builds the route table of the REST API. */
 export function createRoutes(options: RouterOptions): Route[] {
   const { permissions, services } = options;
@@ -519,7 +522,7 @@ export function createRoutes(options: RouterOptions): Route[] {
     }),
     route({
       method: 'put',
-      path: '/models/:name/versions/:version/artifact',
+      path: ARTIFACT_PATH,
       operationId: 'uploadArtifact',
       summary:
         'Upload the artifact of a PENDING version (streamed; sha256 computed on the way); the version becomes READY',
@@ -867,8 +870,6 @@ function toArray<T>(value: T | T[] | undefined): T[] {
 }
 
 /** The REST API: validation, permission checks and auditor events. */
-const ARTIFACT_PATH = '/models/:name/versions/:version/artifact';
-
 /**
  * The paths that accept Backstage's user cookie besides tokens; the plugin
  * registers an auth policy for each.
