@@ -11,11 +11,9 @@ import {
 } from '@backstage/ui';
 import { Deployment } from '@mlreg/plugin-model-registry-common';
 import { ReactNode, useState } from 'react';
-import { formatTimestamp } from '../shared';
+import { formatTimestamp, singleSelection, ToneCell } from '../shared';
 import { EnvironmentDeployments, STATUS_TONES } from './environments';
-import { onSingleSelection } from './selection';
 import { StatusHistory } from './StatusHistory';
-import { ToneCell } from './ToneCell';
 
 const columns: ColumnConfig<Deployment>[] = [
   {
@@ -147,12 +145,7 @@ export const EnvironmentCard = ({
           <Table
             columnConfig={columns}
             {...tableProps}
-            selection={{
-              mode: 'single',
-              behavior: 'replace',
-              selected: new Set([selected.id]),
-              onSelectionChange: onSingleSelection(setSelectedId),
-            }}
+            selection={singleSelection(selected.id, setSelectedId)}
           />
           <StatusHistory deployment={selected} />
         </Flex>

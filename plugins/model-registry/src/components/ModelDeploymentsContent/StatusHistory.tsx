@@ -5,7 +5,7 @@ import {
 } from '@mlreg/plugin-model-registry-common';
 import { formatTimestamp } from '../shared';
 import { STATUS_TONES } from './environments';
-import { ToneCell } from './ToneCell';
+import { ToneCell } from '../shared';
 
 type ChangeRow = DeploymentStatusChange & { id: number };
 

@@ -1,10 +1,8 @@
 import { CellText, ColumnConfig, Table, useTable } from '@backstage/ui';
 import { FeatureDrift } from '@mlreg/plugin-model-registry-common';
 import { useMemo } from 'react';
-import { ToneCell } from '../ModelDeploymentsContent/ToneCell';
-import { formatValue } from '../shared';
+import { formatValue, singleSelection, ToneCell } from '../shared';
 import { mostDriftedFirst } from './driftData';
-import { onSingleSelection } from '../ModelDeploymentsContent/selection';
 
 type FeatureRow = FeatureDrift & { id: string };
 
@@ -66,12 +64,7 @@ export const FeaturesTable = ({
     <Table
       columnConfig={columns}
       {...tableProps}
-      selection={{
-        mode: 'single',
-        behavior: 'replace',
-        selected: new Set(selectedFeature ? [selectedFeature] : []),
-        onSelectionChange: onSingleSelection(onSelectFeature),
-      }}
+      selection={singleSelection(selectedFeature, onSelectFeature)}
     />
   );
 };

@@ -1,10 +1,13 @@
 import { CellText, ColumnConfig, Table, useTable } from '@backstage/ui';
 import { DriftReport } from '@mlreg/plugin-model-registry-common';
 import { useMemo } from 'react';
-import { ToneCell } from '../ModelDeploymentsContent/ToneCell';
-import { formatTimestamp, formatValue } from '../shared';
+import {
+  formatTimestamp,
+  formatValue,
+  singleSelection,
+  ToneCell,
+} from '../shared';
 import { describeDriftedShare } from './driftData';
-import { onSingleSelection } from '../ModelDeploymentsContent/selection';
 
 function buildColumns(feature?: string): ColumnConfig<DriftReport>[] {
   const columns: ColumnConfig<DriftReport>[] = [
@@ -92,12 +95,7 @@ export const WindowsTable = ({
     <Table
       columnConfig={columns}
       {...tableProps}
-      selection={{
-        mode: 'single',
-        behavior: 'replace',
-        selected: new Set([selectedWindow]),
-        onSelectionChange: onSingleSelection(onSelectWindow),
-      }}
+      selection={singleSelection(selectedWindow, onSelectWindow)}
     />
   );
 };

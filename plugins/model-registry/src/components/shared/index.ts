@@ -7,3 +7,5 @@ export { useQueryParams } from './useQueryParams';
 export type { SetQueryParam } from './useQueryParams';
 export { isFirstPageEmpty } from './table';
 export { MODEL_CARD_FIELDS } from './modelCard';
+export { ToneCell } from './ToneCell';
+export { singleSelection } from './singleSelection';
