@@ -301,7 +301,10 @@ try {
       await page.waitForURL(url => url.searchParams.get('version') === '1');
       const dialog = page.getByRole('dialog');
       await dialog.getByText('fraud-detector v1').waitFor();
-      await dialog.getByText('Baseline gradient-boosted trees').waitFor();
+      // In the description line; the edit form holds it too once allowed.
+      await dialog
+        .locator('dd', { hasText: 'Baseline gradient-boosted trees' })
+        .waitFor();
       await dialog
         .getByText('commit 3f2a9c1d7e, run mlflow-run-0a1b')
         .waitFor();
