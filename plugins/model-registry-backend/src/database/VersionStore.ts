@@ -35,6 +35,8 @@ type VersionRow = {
   created_by: string;
   updated_at: Date | string | number;
   updated_by: string;
+  /** Present when the query joined the model in already. */
+  model_name?: string;
 };
 
 type MetricRow = {
@@ -227,6 +229,23 @@ export class VersionStore {
     return row ? (await this.hydrate([row]))[0] : undefined;
   }
 
+  /**
+   * The version an alias of the named model points at. One joined query
+   * instead of model, alias and version lookups: reading by alias is what
+   * serving systems do on every deploy and reload.
+   */
+  async getByAlias(
+    modelName: string,
+    alias: string,
+  ): Promise<StoredVersion | undefined> {
+    const row: VersionRow | undefined = await this.db('model_versions')
+      .join('model_aliases', 'model_aliases.version_id', 'model_versions.id')
+      .join('models', 'models.id', 'model_aliases.model_id')
+      .where({ 'models.name': modelName, 'model_aliases.alias': alias })
+      .first('model_versions.*', 'models.name as model_name');
+    return row ? (await this.hydrate([row]))[0] : undefined;
+  }
+
   async getById(id: string): Promise<StoredVersion | undefined> {
     const row = await this.db<VersionRow>('model_versions')
       .where({ id })
@@ -348,7 +367,10 @@ export class VersionStore {
   private async hydrate(rows: VersionRow[]): Promise<StoredVersion[]> {
     if (rows.length === 0) return [];
     const ids = rows.map(r => r.id);
-    const modelIds = [...new Set(rows.map(r => r.model_id))];
+    // Model names the query did not join in already.
+    const modelIds = [
+      ...new Set(rows.filter(r => !r.model_name).map(r => r.model_id)),
+    ];
     const parentIds = [
       ...new Set(
         rows.flatMap(r => (r.parent_version_id ? [r.parent_version_id] : [])),
@@ -368,9 +390,12 @@ export class VersionStore {
     const aliases = await this.db<AliasRow>('model_aliases')
       .whereIn('version_id', ids)
       .orderBy('alias');
-    const models = await this.db<{ id: string; name: string }>('models')
-      .whereIn('id', modelIds)
-      .select('id', 'name');
+    const models =
+      modelIds.length === 0
+        ? []
+        : await this.db<{ id: string; name: string }>('models')
+            .whereIn('id', modelIds)
+            .select('id', 'name');
     const parents: ParentRow[] =
       parentIds.length === 0
         ? []
@@ -396,7 +421,7 @@ export class VersionStore {
         id: row.id,
         modelId: row.model_id,
         artifactKey: row.artifact_key ?? undefined,
-        model: modelNames.get(row.model_id)!,
+        model: row.model_name ?? modelNames.get(row.model_id)!,
         version: Number(row.version),
         status: row.status,
         description: row.description,

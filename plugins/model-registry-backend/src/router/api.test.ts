@@ -194,7 +194,26 @@ describe.each(databases.eachSupportedId())('REST API (%s)', databaseId => {
       .get(`${base}/models/fraud-detector/aliases/champion`)
       .expect(200)
       .expect(res =>
-        expect(res.body).toMatchObject({ version: 2, aliases: ['champion'] }),
+        expect(res.body).toMatchObject({
+          model: 'fraud-detector',
+          version: 2,
+          aliases: ['champion'],
+        }),
+      );
+    // A missing alias and a missing model are told apart.
+    await api()
+      .get(`${base}/models/fraud-detector/aliases/canary`)
+      .expect(404)
+      .expect(res =>
+        expect(res.body.error.message).toBe(
+          'model "fraud-detector" has no alias "canary"',
+        ),
+      );
+    await api()
+      .get(`${base}/models/no-such-model/aliases/champion`)
+      .expect(404)
+      .expect(res =>
+        expect(res.body.error.message).toBe('model "no-such-model" not found'),
       );
     // only READY versions
     await api()

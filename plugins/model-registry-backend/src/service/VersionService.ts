@@ -156,14 +156,11 @@ export class VersionService {
   }
 
   async getByAlias(modelName: string, alias: string): Promise<ModelVersion> {
-    const model = await this.models.resolve(modelName);
-    const found = await this.db.read.aliases.get(model.id, alias);
-    const version =
-      found && (await this.db.read.versions.get(model.id, found.version));
-    if (!version) {
-      throw new NotFoundError(`model "${modelName}" has no alias "${alias}"`);
-    }
-    return publicVersion(version);
+    const found = await this.db.read.versions.getByAlias(modelName, alias);
+    if (found) return publicVersion(found);
+    // Tell an unknown model from a missing alias.
+    await this.models.resolve(modelName);
+    throw new NotFoundError(`model "${modelName}" has no alias "${alias}"`);
   }
 
   async list(query: VersionListQuery): Promise<Page<ModelVersion>> {
