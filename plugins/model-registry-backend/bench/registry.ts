@@ -27,7 +27,6 @@ import {
   freePort,
   runBenchmark,
 } from './support';
-import { AliasStore } from '../src/database/AliasStore';
 import { ModelStore } from '../src/database/ModelStore';
 import { VersionStore } from '../src/database/VersionStore';
 import knexFactory, { Knex } from 'knex';
@@ -567,7 +566,6 @@ async function main() {
     console.log("\nQuery plans of the registry's own queries");
     const models = new ModelStore(knex);
     const versions = new VersionStore(knex);
-    const aliases = new AliasStore(knex);
     await explain(knex, 'models: tag + owner, sorted by updatedAt desc', () =>
       models.list({
         tag: 'domain-3',
@@ -596,8 +594,9 @@ async function main() {
     await explain(knex, 'get model by name', () =>
       models.getRef('model-004242'),
     );
-    const ref = await models.getRef('model-004242');
-    await explain(knex, 'get alias', () => aliases.get(ref!.id, 'champion'));
+    await explain(knex, 'get version by alias', () =>
+      versions.getByAlias('model-004242', 'champion'),
+    );
   } finally {
     await knex.destroy();
     await backend.stop();
