@@ -191,6 +191,12 @@ describe('ModelOverviewContent', () => {
       }),
     ).toHaveAttribute('href', 'https://github.com/acme/fraud-detector');
     expect(screen.getByText('FRAUD')).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', {
+        name: 'https://grafana.acme.example/d/fraud-serving',
+      }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Serving dashboard')).toBeInTheDocument();
     expect(screen.getByText('#fraud-models')).toBeInTheDocument();
     expect(screen.getByText('fraud-loss-avoided')).toBeInTheDocument();
     expect(screen.getByText('125000 EUR')).toBeInTheDocument();
@@ -212,9 +218,9 @@ describe('ModelOverviewContent', () => {
     ).toBeInTheDocument();
     expect(screen.getByText('No aliases set')).toBeInTheDocument();
     expect(screen.getByText(/No KPIs recorded/)).toBeInTheDocument();
-    expect(
-      screen.getByText('No repository, Jira or Slack links.'),
-    ).toBeInTheDocument();
+    // Without registry links, the entity's own links remain.
+    expect(screen.queryByText('Repository')).toBeNull();
+    expect(screen.getByText('Serving dashboard')).toBeInTheDocument();
   });
 
   it('explains a model without versions', async () => {

@@ -160,8 +160,16 @@ const Links = ({ model }: { model: Model }) => {
     model.links.jiraProject ?? annotations[ANNOTATION_JIRA_PROJECT_KEY];
   const slack =
     model.links.slackChannel ?? annotations[ANNOTATION_SLACK_CHANNEL];
-  if (!repoUrl && !jira && !slack) {
-    return <Text color="secondary">No repository, Jira or Slack links.</Text>;
+  // The entity's own links: dashboards, runbooks, docs.
+  const entityLinks = (entity.metadata.links ?? []).filter(
+    link => link.url !== repoUrl,
+  );
+  if (!repoUrl && !jira && !slack && entityLinks.length === 0) {
+    return (
+      <Text color="secondary">
+        No repository, Jira, Slack or dashboard links.
+      </Text>
+    );
   }
   return (
     <Flex direction="column" gap="3">
@@ -174,6 +182,13 @@ const Links = ({ model }: { model: Model }) => {
       )}
       {jira && <Field label="Jira project">{jira}</Field>}
       {slack && <Field label="Slack channel">{slack}</Field>}
+      {entityLinks.map(link => (
+        <Field key={link.url} label={link.title ?? 'Link'}>
+          <Link href={link.url} target="_blank" rel="noopener noreferrer">
+            {link.url}
+          </Link>
+        </Field>
+      ))}
     </Flex>
   );
 };

@@ -21,6 +21,12 @@ export const modelEntity: ModelEntityV1alpha1 = {
     name: 'fraud-detector-entity',
     namespace: 'default',
     annotations: { 'mlreg.io/registry-name': 'fraud-detector' },
+    links: [
+      {
+        url: 'https://grafana.acme.example/d/fraud-serving',
+        title: 'Serving dashboard',
+      },
+    ],
   },
   spec: {
     type: 'classification',
