@@ -1,7 +1,4 @@
 import {
-  Card,
-  CardBody,
-  CardHeader,
   CellText,
   ColumnConfig,
   Flex,
@@ -11,7 +8,12 @@ import {
 } from '@backstage/ui';
 import { Deployment } from '@mlreg/plugin-model-registry-common';
 import { ReactNode, useState } from 'react';
-import { formatTimestamp, singleSelection, ToneCell } from '../shared';
+import {
+  formatTimestamp,
+  singleSelection,
+  TitledCard,
+  ToneCell,
+} from '../shared';
 import { EnvironmentDeployments, STATUS_TONES } from './environments';
 import { StatusHistory } from './StatusHistory';
 
@@ -105,51 +107,41 @@ export const EnvironmentCard = ({
   const lastChange = newest.history[newest.history.length - 1];
 
   return (
-    <Card>
-      <CardHeader>
-        <Text as="h3" variant="title-x-small">
-          {environment}
-        </Text>
-      </CardHeader>
-      <CardBody>
-        <Flex direction="column" gap="4">
-          <Flex gap="8">
-            <Summary label="Serving">
-              {serving ? (
-                <Text weight="bold">
-                  {`v${serving.version} since ${reachedAt(
-                    serving,
-                    'succeeded',
-                  )}`}
-                </Text>
-              ) : (
-                <Text color="secondary">
-                  {complete
-                    ? 'No deployment has succeeded here.'
-                    : 'No deployment shown has succeeded here.'}
-                </Text>
-              )}
-            </Summary>
-            <Summary label="Newest rollout">
-              <Text weight="bold" color={STATUS_TONES[newest.status]}>
-                {`v${newest.version} ${newest.status}`}
+    <TitledCard title={environment}>
+      <Flex direction="column" gap="4">
+        <Flex gap="8">
+          <Summary label="Serving">
+            {serving ? (
+              <Text weight="bold">
+                {`v${serving.version} since ${reachedAt(serving, 'succeeded')}`}
               </Text>
-              <Text variant="body-small" color="secondary">
-                {`${lastChange?.message ?? 'No message'} (${reachedAt(
-                  newest,
-                  newest.status,
-                )})`}
+            ) : (
+              <Text color="secondary">
+                {complete
+                  ? 'No deployment has succeeded here.'
+                  : 'No deployment shown has succeeded here.'}
               </Text>
-            </Summary>
-          </Flex>
-          <Table
-            columnConfig={columns}
-            {...tableProps}
-            selection={singleSelection(selected.id, setSelectedId)}
-          />
-          <StatusHistory deployment={selected} />
+            )}
+          </Summary>
+          <Summary label="Newest rollout">
+            <Text weight="bold" color={STATUS_TONES[newest.status]}>
+              {`v${newest.version} ${newest.status}`}
+            </Text>
+            <Text variant="body-small" color="secondary">
+              {`${lastChange?.message ?? 'No message'} (${reachedAt(
+                newest,
+                newest.status,
+              )})`}
+            </Text>
+          </Summary>
         </Flex>
-      </CardBody>
-    </Card>
+        <Table
+          columnConfig={columns}
+          {...tableProps}
+          selection={singleSelection(selected.id, setSelectedId)}
+        />
+        <StatusHistory deployment={selected} />
+      </Flex>
+    </TitledCard>
   );
 };

@@ -1,12 +1,12 @@
 import { EmptyState, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { Card, CardBody, CardHeader, Flex, Select, Text } from '@backstage/ui';
-import { ReactNode } from 'react';
+import { Flex, Select, Text } from '@backstage/ui';
 import useAsync from 'react-use/esm/useAsync';
 import { modelRegistryApiRef } from '../../api';
 import {
   formatTimestamp,
   RegistryErrorPanel,
+  TitledCard,
   useModelName,
   useQueryParams,
 } from '../shared';
@@ -21,23 +21,6 @@ import { WindowsTable } from './WindowsTable';
 const WINDOWS = 50;
 /** How many of the most drifted features the chart draws, to stay readable. */
 const CHARTED_FEATURES = 5;
-
-const Section = ({
-  title,
-  children,
-}: {
-  title: string;
-  children: ReactNode;
-}) => (
-  <Card>
-    <CardHeader>
-      <Text as="h3" variant="title-x-small">
-        {title}
-      </Text>
-    </CardHeader>
-    <CardBody>{children}</CardBody>
-  </Card>
-);
 
 /**
  * The Drift tab: the drift engine's reports of the newest windows. The
@@ -82,7 +65,7 @@ export const ModelDriftContent = () => {
   return (
     <Flex direction="column" gap="4">
       <VerdictBanner report={reports[0]} />
-      <Section title="Drift score per window">
+      <TitledCard title="Drift score per window">
         <Flex direction="column" gap="3">
           <Flex align="end" justify="between">
             <Text color="secondary">
@@ -106,16 +89,16 @@ export const ModelDriftContent = () => {
             selected={feature}
           />
         </Flex>
-      </Section>
-      <Section title="Verdict per window">
+      </TitledCard>
+      <TitledCard title="Verdict per window">
         <WindowsTable
           reports={reports}
           feature={feature}
           selectedWindow={report.id}
           onSelectWindow={id => select('window', id)}
         />
-      </Section>
-      <Section
+      </TitledCard>
+      <TitledCard
         title={`Features of the window ending ${formatTimestamp(
           report.windowEnd,
         )}`}
@@ -125,15 +108,15 @@ export const ModelDriftContent = () => {
           selectedFeature={feature}
           onSelectFeature={f => select('feature', f)}
         />
-      </Section>
+      </TitledCard>
       {feature && (
-        <Section title={`Distribution of ${feature}`}>
+        <TitledCard title={`Distribution of ${feature}`}>
           <DistributionComparison
             modelName={modelName}
             report={report}
             feature={feature}
           />
-        </Section>
+        </TitledCard>
       )}
     </Flex>
   );

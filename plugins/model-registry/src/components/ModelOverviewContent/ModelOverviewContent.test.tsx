@@ -6,24 +6,19 @@ import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { Kpi, Model } from '@mlreg/plugin-model-registry-common';
 import {
   errorResponse,
+  makeModel,
   makeVersion,
   MODEL_API,
   renderModelTab,
 } from '../__testUtils__';
 import { ModelOverviewContent } from './ModelOverviewContent';
 
-const model: Model = {
-  name: 'fraud-detector',
-  owner: 'group:default/data-science',
-  description: 'Scores every card payment for fraud',
-  task: 'classification',
-  tags: [],
+const model = makeModel({
   links: {
     repoUrl: 'https://github.com/acme/fraud-detector',
     jiraProject: 'FRAUD',
     slackChannel: '#fraud-models',
   },
-  archived: false,
   latestVersion: 4,
   aliases: { champion: 3, production: 2 },
   keyMetric: 'auc',
@@ -41,11 +36,7 @@ const model: Model = {
       at: '2026-03-01T12:00:00.000Z',
     },
   },
-  createdAt: '2026-01-01T00:00:00.000Z',
-  createdBy: 'user:default/dana',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  updatedBy: 'user:default/dana',
-};
+});
 
 const kpi: Kpi = {
   name: 'fraud-loss-avoided',

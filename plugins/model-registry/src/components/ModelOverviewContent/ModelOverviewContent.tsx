@@ -3,9 +3,6 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import {
-  Card,
-  CardBody,
-  CardHeader,
   CellText,
   ColumnConfig,
   Flex,
@@ -32,6 +29,7 @@ import {
   formatValue,
   MODEL_CARD_FIELDS,
   RegistryErrorPanel,
+  TitledCard,
   useModelName,
   useModelPermission,
 } from '../shared';
@@ -125,28 +123,27 @@ const ModelCardView = ({
 }) => {
   const fields = MODEL_CARD_FIELDS.filter(({ key }) => version.modelCard[key]);
   return (
-    <Card>
-      <CardHeader>
-        <Text as="h3" variant="title-x-small">
+    <TitledCard
+      title={
+        <>
           Model card of version {version.version} ({reason})
+        </>
+      }
+    >
+      {fields.length === 0 ? (
+        <Text color="secondary">
+          Version {version.version} was registered without a model card.
         </Text>
-      </CardHeader>
-      <CardBody>
-        {fields.length === 0 ? (
-          <Text color="secondary">
-            Version {version.version} was registered without a model card.
-          </Text>
-        ) : (
-          <Flex direction="column" gap="3">
-            {fields.map(({ key, label }) => (
-              <Field key={key} label={label}>
-                {version.modelCard[key]}
-              </Field>
-            ))}
-          </Flex>
-        )}
-      </CardBody>
-    </Card>
+      ) : (
+        <Flex direction="column" gap="3">
+          {fields.map(({ key, label }) => (
+            <Field key={key} label={label}>
+              {version.modelCard[key]}
+            </Field>
+          ))}
+        </Flex>
+      )}
+    </TitledCard>
   );
 };
 
@@ -222,83 +219,69 @@ export const ModelOverviewContent = () => {
 
   return (
     <Grid.Root columns={{ initial: '1', md: '2' }} gap="4">
-      <Card>
-        <CardHeader>
-          <Text as="h3" variant="title-x-small">
-            {model.name}
-          </Text>
-        </CardHeader>
-        <CardBody>
-          <Flex direction="column" gap="3">
-            <Field label="Description">
-              {model.description || 'No description.'}
-            </Field>
-            <Field label="Owner">
+      <TitledCard title={model.name}>
+        <Flex direction="column" gap="3">
+          <Field label="Description">
+            {model.description || 'No description.'}
+          </Field>
+          <Field label="Owner">
+            <EntityRefLink
+              entityRef={parseEntityRef(model.owner, {
+                defaultKind: 'group',
+              })}
+            />
+          </Field>
+          {typeof entity.spec?.system === 'string' && (
+            <Field label="System">
               <EntityRefLink
-                entityRef={parseEntityRef(model.owner, {
-                  defaultKind: 'group',
+                entityRef={parseEntityRef(entity.spec.system, {
+                  defaultKind: 'system',
+                  defaultNamespace: entity.metadata.namespace,
                 })}
               />
             </Field>
-            {typeof entity.spec?.system === 'string' && (
-              <Field label="System">
-                <EntityRefLink
-                  entityRef={parseEntityRef(entity.spec.system, {
-                    defaultKind: 'system',
-                    defaultNamespace: entity.metadata.namespace,
-                  })}
-                />
-              </Field>
-            )}
-            <Field label="Health">
-              <HealthBadges model={model} />
+          )}
+          <Field label="Health">
+            <HealthBadges model={model} />
+          </Field>
+          {model.keyMetric && (
+            <Field label="Key metric">
+              {model.keyMetricValue
+                ? `${model.keyMetricValue.key} ${formatValue(
+                    model.keyMetricValue.value,
+                  )} (v${model.keyMetricValue.version})`
+                : `${model.keyMetric} (no version reports it yet)`}
             </Field>
-            {model.keyMetric && (
-              <Field label="Key metric">
-                {model.keyMetricValue
-                  ? `${model.keyMetricValue.key} ${formatValue(
-                      model.keyMetricValue.value,
-                    )} (v${model.keyMetricValue.version})`
-                  : `${model.keyMetric} (no version reports it yet)`}
-              </Field>
+          )}
+          <Field label="Latest version">
+            {model.latestVersion === undefined
+              ? 'No version registered yet'
+              : `v${model.latestVersion}`}
+          </Field>
+          <Field label="Aliases">
+            {aliases.length === 0 ? (
+              'No aliases set'
+            ) : (
+              <Flex gap="2" direction="column">
+                {aliases.map(([alias, version]) => (
+                  <span key={alias}>
+                    {alias} → v{version}
+                  </span>
+                ))}
+              </Flex>
             )}
-            <Field label="Latest version">
-              {model.latestVersion === undefined
-                ? 'No version registered yet'
-                : `v${model.latestVersion}`}
-            </Field>
-            <Field label="Aliases">
-              {aliases.length === 0 ? (
-                'No aliases set'
-              ) : (
-                <Flex gap="2" direction="column">
-                  {aliases.map(([alias, version]) => (
-                    <span key={alias}>
-                      {alias} → v{version}
-                    </span>
-                  ))}
-                </Flex>
-              )}
-            </Field>
-            {model.archived && (
-              <Text color="warning">
-                Archived: the model takes no new versions.
-              </Text>
-            )}
-            {canUpdate && <ArchiveButton model={model} onChanged={retry} />}
-          </Flex>
-        </CardBody>
-      </Card>
-      <Card>
-        <CardHeader>
-          <Text as="h3" variant="title-x-small">
-            Links
-          </Text>
-        </CardHeader>
-        <CardBody>
-          <Links model={model} />
-        </CardBody>
-      </Card>
+          </Field>
+          {model.archived && (
+            <Text color="warning">
+              Archived: the model takes no new versions.
+            </Text>
+          )}
+          {canUpdate && <ArchiveButton model={model} onChanged={retry} />}
+        </Flex>
+      </TitledCard>
+      <TitledCard title="Links">
+        <Links model={model} />
+      </TitledCard>
       {cardVersion && pick ? (
         <ModelCardView version={cardVersion} reason={pick.reason} />
       ) : (
@@ -308,27 +291,20 @@ export const ModelOverviewContent = () => {
           description={`The model card appears once a training job registers a version with POST /api/model-registry/models/${model.name}/versions.`}
         />
       )}
-      <Card>
-        <CardHeader>
-          <Text as="h3" variant="title-x-small">
-            Business KPIs
-          </Text>
-        </CardHeader>
-        <CardBody>
-          <Flex direction="column" gap="4">
-            {kpis.length === 0 ? (
-              <Text color="secondary">
-                {canUpdate
-                  ? 'No KPIs recorded yet. Record the first one below.'
-                  : `No KPIs recorded. The model's owners record them here or with PUT /api/model-registry/models/${model.name}/kpis/{kpi}.`}
-              </Text>
-            ) : (
-              <KpiTable kpis={kpis} />
-            )}
-            {canUpdate && <KpiForm model={model} onChanged={retry} />}
-          </Flex>
-        </CardBody>
-      </Card>
+      <TitledCard title="Business KPIs">
+        <Flex direction="column" gap="4">
+          {kpis.length === 0 ? (
+            <Text color="secondary">
+              {canUpdate
+                ? 'No KPIs recorded yet. Record the first one below.'
+                : `No KPIs recorded. The model's owners record them here or with PUT /api/model-registry/models/${model.name}/kpis/{kpi}.`}
+            </Text>
+          ) : (
+            <KpiTable kpis={kpis} />
+          )}
+          {canUpdate && <KpiForm model={model} onChanged={retry} />}
+        </Flex>
+      </TitledCard>
     </Grid.Root>
   );
 };

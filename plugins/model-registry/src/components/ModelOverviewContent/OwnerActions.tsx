@@ -1,16 +1,9 @@
 import { useApi } from '@backstage/frontend-plugin-api';
-import {
-  Button,
-  Flex,
-  Grid,
-  NumberField,
-  Text,
-  TextField,
-} from '@backstage/ui';
+import { Button, Flex, Grid, NumberField, TextField } from '@backstage/ui';
 import { Model } from '@mlreg/plugin-model-registry-common';
-import { FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { modelRegistryApiRef } from '../../api';
-import { useActionOutcome } from '../shared';
+import { ActionForm, useActionOutcome } from '../shared';
 
 /** Records a business KPI of the model, e.g. revenue impact per month. */
 export const KpiForm = ({
@@ -26,8 +19,7 @@ export const KpiForm = ({
   const [unit, setUnit] = useState('');
   const [period, setPeriod] = useState('');
   const { run, pending, feedback } = useActionOutcome();
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const submit = () =>
     run(async () => {
       const kpi = name.trim();
       if (!kpi) throw new Error('Name the KPI, e.g. revenue-impact.');
@@ -42,42 +34,36 @@ export const KpiForm = ({
       setValue(NaN);
       return `Recorded ${kpi}.`;
     });
-  };
   return (
-    <form aria-label="Record a KPI" onSubmit={submit}>
-      <Flex direction="column" gap="2">
-        <Text as="h4" variant="title-x-small">
-          Record a KPI
-        </Text>
-        <Grid.Root columns={{ initial: '2', md: '4' }} gap="2">
-          <TextField
-            label="KPI"
-            placeholder="revenue-impact"
-            value={name}
-            onChange={setName}
-          />
-          <NumberField label="Value" value={value} onChange={setValue} />
-          <TextField
-            label="Unit"
-            placeholder="EUR"
-            value={unit}
-            onChange={setUnit}
-          />
-          <TextField
-            label="Period"
-            placeholder="2026-10"
-            value={period}
-            onChange={setPeriod}
-          />
-        </Grid.Root>
-        <Flex>
-          <Button type="submit" variant="secondary" isDisabled={pending}>
-            Record
-          </Button>
-        </Flex>
-        {feedback}
+    <ActionForm title="Record a KPI" onSubmit={submit}>
+      <Grid.Root columns={{ initial: '2', md: '4' }} gap="2">
+        <TextField
+          label="KPI"
+          placeholder="revenue-impact"
+          value={name}
+          onChange={setName}
+        />
+        <NumberField label="Value" value={value} onChange={setValue} />
+        <TextField
+          label="Unit"
+          placeholder="EUR"
+          value={unit}
+          onChange={setUnit}
+        />
+        <TextField
+          label="Period"
+          placeholder="2026-10"
+          value={period}
+          onChange={setPeriod}
+        />
+      </Grid.Root>
+      <Flex>
+        <Button type="submit" variant="secondary" isDisabled={pending}>
+          Record
+        </Button>
       </Flex>
-    </form>
+      {feedback}
+    </ActionForm>
   );
 };
 

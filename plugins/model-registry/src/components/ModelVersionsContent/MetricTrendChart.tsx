@@ -1,6 +1,6 @@
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { Card, CardBody, CardHeader, Flex, Select, Text } from '@backstage/ui';
+import { Card, CardBody, Flex, Select, Text } from '@backstage/ui';
 import {
   MetricTrendPoint,
   ModelVersion,
@@ -18,7 +18,12 @@ import {
   YAxis,
 } from 'recharts';
 import { modelRegistryApiRef } from '../../api';
-import { formatValue, RegistryErrorPanel, useQueryParams } from '../shared';
+import {
+  formatValue,
+  RegistryErrorPanel,
+  TitledCard,
+  useQueryParams,
+} from '../shared';
 
 /** How many of the newest versions are searched for metric keys. */
 const KEY_SEARCH_LIMIT = 50;
@@ -254,23 +259,18 @@ export const MetricTrendChart = ({ modelName }: { modelName: string }) => {
   const choose = (key: string) => setParam('metric', key, { replace: true });
 
   return (
-    <Card>
-      <CardHeader>
-        <Flex align="center" justify="between">
-          <Text as="h3" variant="title-x-small">
-            Metric trend
-          </Text>
-          <Select
-            label="Metric"
-            options={options}
-            value={metric}
-            onChange={key => choose(String(key))}
-          />
-        </Flex>
-      </CardHeader>
-      <CardBody>
-        <TrendBody modelName={modelName} metric={metric} />
-      </CardBody>
-    </Card>
+    <TitledCard
+      title="Metric trend"
+      action={
+        <Select
+          label="Metric"
+          options={options}
+          value={metric}
+          onChange={key => choose(String(key))}
+        />
+      }
+    >
+      <TrendBody modelName={modelName} metric={metric} />
+    </TitledCard>
   );
 };

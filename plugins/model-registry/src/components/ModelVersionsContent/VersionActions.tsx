@@ -4,34 +4,9 @@ import {
   describeInvalidAlias,
   ModelVersion,
 } from '@mlreg/plugin-model-registry-common';
-import { FormEvent, ReactNode, useState } from 'react';
+import { useState } from 'react';
 import { modelRegistryApiRef } from '../../api';
-import { useActionOutcome } from '../shared';
-
-const ActionForm = ({
-  title,
-  onSubmit,
-  children,
-}: {
-  title: string;
-  onSubmit: () => void;
-  children: ReactNode;
-}) => (
-  <form
-    aria-label={title}
-    onSubmit={(event: FormEvent) => {
-      event.preventDefault();
-      onSubmit();
-    }}
-  >
-    <Flex direction="column" gap="2">
-      <Text as="h4" variant="title-x-small">
-        {title}
-      </Text>
-      {children}
-    </Flex>
-  </form>
-);
+import { ActionForm, useActionOutcome } from '../shared';
 
 /** Sets an alias on the version, moving it from whichever version held it. */
 export const SetAliasForm = ({

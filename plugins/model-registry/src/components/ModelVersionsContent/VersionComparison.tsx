@@ -1,23 +1,18 @@
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import {
-  Card,
-  CardBody,
-  CardHeader,
-  CellText,
-  ColumnConfig,
-  Flex,
-  Row,
-  Table,
-  Text,
-} from '@backstage/ui';
+import { CellText, ColumnConfig, Flex, Row, Table, Text } from '@backstage/ui';
 import {
   ComparisonRow,
   ModelVersion,
 } from '@mlreg/plugin-model-registry-common';
 import useAsync from 'react-use/esm/useAsync';
 import { modelRegistryApiRef } from '../../api';
-import { formatTimestamp, formatValue, RegistryErrorPanel } from '../shared';
+import {
+  formatTimestamp,
+  formatValue,
+  RegistryErrorPanel,
+  TitledCard,
+} from '../shared';
 
 type Line = ComparisonRow & { id: string };
 
@@ -64,38 +59,31 @@ const Section = ({
 }) => {
   const columns = columnsFor(versions);
   return (
-    <Card>
-      <CardHeader>
-        <Text as="h3" variant="title-x-small">
-          {title}
-        </Text>
-      </CardHeader>
-      <CardBody>
-        {lines.length === 0 ? (
-          <Text color="secondary">None of these versions records any.</Text>
-        ) : (
-          <Table
-            columnConfig={columns}
-            data={lines.map(line => ({ ...line, id: line.key }))}
-            pagination={{ type: 'none' }}
-            rowConfig={({ item }) => (
-              <Row
-                id={item.id}
-                columns={columns}
-                data-differs={item.differs ? 'true' : undefined}
-                style={
-                  item.differs
-                    ? { background: 'var(--bui-warning-bg-subdued)' }
-                    : undefined
-                }
-              >
-                {column => column.cell(item)}
-              </Row>
-            )}
-          />
-        )}
-      </CardBody>
-    </Card>
+    <TitledCard title={title}>
+      {lines.length === 0 ? (
+        <Text color="secondary">None of these versions records any.</Text>
+      ) : (
+        <Table
+          columnConfig={columns}
+          data={lines.map(line => ({ ...line, id: line.key }))}
+          pagination={{ type: 'none' }}
+          rowConfig={({ item }) => (
+            <Row
+              id={item.id}
+              columns={columns}
+              data-differs={item.differs ? 'true' : undefined}
+              style={
+                item.differs
+                  ? { background: 'var(--bui-warning-bg-subdued)' }
+                  : undefined
+              }
+            >
+              {column => column.cell(item)}
+            </Row>
+          )}
+        />
+      )}
+    </TitledCard>
   );
 };
 

@@ -10,19 +10,15 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { Model, PortfolioSummary } from '@mlreg/plugin-model-registry-common';
 import { modelRegistryApi } from '../../plugin';
+import { makeModel } from '../__testUtils__';
 import { ModelsPage } from './ModelsPage';
 
 const MODELS_API = '*/api/model-registry/models';
 
-const fraudDetector: Model = {
-  name: 'fraud-detector',
-  owner: 'group:default/data-science',
+const fraudDetector = makeModel({
   description: 'Scores card transactions',
-  task: 'classification',
   framework: 'xgboost',
   tags: ['payments'],
-  links: {},
-  archived: false,
   latestVersion: 4,
   aliases: { production: 3, staging: 4 },
   keyMetric: 'auc',
@@ -40,11 +36,7 @@ const fraudDetector: Model = {
       at: '2026-03-01T12:00:00.000Z',
     },
   },
-  createdAt: '2026-01-01T00:00:00.000Z',
-  createdBy: 'user:default/guest',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  updatedBy: 'user:default/guest',
-};
+});
 
 const churnPredictor: Model = {
   ...fraudDetector,

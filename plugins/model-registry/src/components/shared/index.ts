@@ -9,3 +9,5 @@ export { isFirstPageEmpty } from './table';
 export { MODEL_CARD_FIELDS } from './modelCard';
 export { ToneCell } from './ToneCell';
 export { singleSelection } from './singleSelection';
+export { TitledCard } from './TitledCard';
+export { ActionForm } from './ActionForm';
