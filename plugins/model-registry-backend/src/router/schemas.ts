@@ -47,6 +47,10 @@ const tag = z
 
 const shortText = (max: number) => z.string().max(max);
 
+/** The `limit` of a page: a whole number of items, at most `max`. */
+const pageSize = (max: number) =>
+  z.coerce.number().int().min(1).max(max).optional();
+
 export const metricKey = z
   .string()
   .regex(/^[A-Za-z0-9_.\-/]{1,128}$/, 'invalid metric key');
@@ -113,7 +117,7 @@ export const listModelsQuery = z.strictObject({
     .meta({ description: 'Archived models: excluded by default' }),
   sort: z.enum(['name', 'createdAt', 'updatedAt']).optional(),
   order: z.enum(['asc', 'desc']).optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
+  limit: pageSize(200),
   cursor: shortText(512).optional(),
 });
 
@@ -247,7 +251,7 @@ export const listVersionsQuery = z.strictObject({
   createdAfter: isoDate.optional(),
   createdBefore: isoDate.optional(),
   order: z.enum(['asc', 'desc']).optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
+  limit: pageSize(200),
   cursor: shortText(512).optional(),
 });
 
@@ -289,14 +293,14 @@ export const setKpiBody = z.strictObject({
 });
 
 export const kpiHistoryQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  limit: pageSize(1000),
 });
 
 export const auditQuery = z.strictObject({
   version: versionNumber.optional(),
   action: shortText(64).optional(),
   actor: shortText(255).optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
+  limit: pageSize(200),
   cursor: shortText(512).optional(),
 });
 
@@ -306,11 +310,9 @@ const environment = aliasName.meta({
   example: 'staging',
 });
 
-const pageLimit = z.coerce.number().int().min(1).max(100).optional();
-
 export const deploymentsQuery = z.strictObject({
   environment: environment.optional(),
-  limit: pageLimit.meta({ description: 'Page size, 1-100 (default 50)' }),
+  limit: pageSize(100).meta({ description: 'Page size, 1-100 (default 50)' }),
   cursor: shortText(512).optional(),
 });
 
@@ -321,7 +323,7 @@ export const driftReportsQuery = z.strictObject({
   since: isoDate
     .optional()
     .meta({ description: 'Only windows that end at or after this time' }),
-  limit: pageLimit.meta({ description: 'Page size, 1-100 (default 50)' }),
+  limit: pageSize(100).meta({ description: 'Page size, 1-100 (default 50)' }),
   cursor: shortText(512).optional(),
 });
 

@@ -1,3 +1,4 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { AuthService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ConsumerLookup } from './LineageService';
@@ -32,9 +33,7 @@ export function createCatalogLookups(
         { credentials: await credentials() },
       );
       return items.map(entity => ({
-        entityRef: `${entity.kind.toLocaleLowerCase('en-US')}:${
-          entity.metadata.namespace ?? 'default'
-        }/${entity.metadata.name}`,
+        entityRef: stringifyEntityRef(entity),
         title: entity.metadata.title ?? entity.metadata.name,
       }));
     },
