@@ -1,0 +1,41 @@
+/**
+ * The registry's domain events: one per change, written in the change's
+ * transaction and delivered at least once to every subscriber whose filter
+ * matches.
+ */
+
+/** The events-service topic the registry republishes its events on. */
+export const MODEL_REGISTRY_EVENTS_TOPIC = 'model-registry';
+
+/** Every event type the registry emits, by the change it reports. */
+export const MODEL_REGISTRY_EVENT_TYPES = [
+  'model.created',
+  'model.updated',
+  'model.archived',
+  'model.restored',
+  'model.deleted',
+  'version.registered',
+  'version.updated',
+  'version.ready',
+  'version.failed',
+  'alias.created',
+  'alias.moved',
+  'alias.deleted',
+  'kpi.updated',
+] as const;
+
+/** The type of a registry event, e.g. `alias.moved`. */
+export type ModelRegistryEventType = (typeof MODEL_REGISTRY_EVENT_TYPES)[number];
+
+/** A domain event, as handed to subscribers. */
+export interface ModelRegistryEvent {
+  /** Unique per event: the idempotency key subscribers deduplicate by. */
+  eventId: string;
+  type: ModelRegistryEventType;
+  /** The model the event is about. */
+  model?: string;
+  /** What changed; always carries `actor`, the entity ref of who did it. */
+  payload: Record<string, unknown>;
+  /** ISO 8601. */
+  createdAt: string;
+}
