@@ -1,5 +1,3 @@
-import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
-
 export interface Config {
   /** Configuration of the Model Registry plugin suite. */
   modelRegistry?: {
@@ -9,6 +7,15 @@ export interface Config {
      * development only.
      */
     exampleData?: string;
+    /** The REST API. */
+    api?: {
+      /**
+       * Checks every answer against the response schema of its operation
+       * and fails the request when they differ. For tests and staging: it
+       * costs a JSON round trip per answer. Default false.
+       */
+      validateResponses?: boolean;
+    };
     /** Where model artifacts are stored. */
     storage?: {
       /**
@@ -70,19 +77,6 @@ export interface Config {
          * `model-registry`; the bucket's root if unset.
          */
         prefix?: string;
-      };
-    };
-  };
-  catalog?: {
-    providers?: {
-      /** The entity provider that publishes registry models as `Model` entities. */
-      modelRegistry?: {
-        /**
-         * When the full reconciliation runs; changes in between arrive as
-         * deltas from the registry's events.
-         * @default every 30 minutes, first run 10 seconds after startup
-         */
-        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       };
     };
   };

@@ -1,10 +1,9 @@
 /*
  * The example portal's backend: the standard portal plugins plus the Model
- * Registry suite. The two `@mlreg` lines at the end are all another portal
+ * Registry suite. The four `@mlreg` lines at the end are all another portal
  * needs to add.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { searchModuleModelRegistry } from '@mlreg/plugin-model-registry-backend';
 
 const backend = createBackend();
 
@@ -39,8 +38,6 @@ backend.add(
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
-// finds models by framework and tags too
-backend.add(searchModuleModelRegistry);
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
@@ -50,8 +47,11 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
-// Model Registry
+// Model Registry: the registry, the Model kind and the entity provider, search
+// by framework and tags, and the scaffolder actions
 backend.add(import('@mlreg/plugin-model-registry-backend'));
+backend.add(import('@mlreg/plugin-catalog-backend-module-model-registry'));
+backend.add(import('@mlreg/plugin-search-backend-module-model-registry'));
 backend.add(import('@mlreg/plugin-scaffolder-backend-module-model-registry'));
 
 // Example registry contents for the embedded default (modelRegistry.exampleData)

@@ -22,7 +22,10 @@ import {
   ModelEntityV1alpha1,
   ModelRegistryApi,
 } from '@mlreg/plugin-model-registry-common';
-import { OutboxEvent } from '../database/OutboxStore';
+import {
+  ModelRegistryEvent,
+  ModelRegistryEventType,
+} from '@mlreg/plugin-model-registry-node';
 
 const PROVIDER_NAME = 'model-registry';
 const LOCATION_PREFIX = 'model-registry:';
@@ -37,7 +40,7 @@ const TASK_TYPES = new Set([
 const CATALOG_TAG = /^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$/;
 
 /** Events after which a model's catalog entity may have to change. */
-const MODEL_EVENTS = new Set([
+const MODEL_EVENTS = new Set<ModelRegistryEventType>([
   'model.created',
   'model.updated',
   'model.archived',
@@ -109,7 +112,7 @@ export class ModelRegistryEntityProvider implements EntityProvider {
   }
 
   /** Brings one model's entity up to date after a registry event. */
-  async onRegistryEvent(event: OutboxEvent): Promise<void> {
+  async onRegistryEvent(event: ModelRegistryEvent): Promise<void> {
     if (!MODEL_EVENTS.has(event.type) || !event.model || !this.connection)
       return;
     const name = event.model;

@@ -5,8 +5,8 @@ import {
 } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { modelRegistryPlugin } from '@mlreg/plugin-model-registry-backend';
 import request from 'supertest';
-import { modelRegistryPlugin } from '../plugin';
 import { catalogModuleModelRegistry } from './module';
 
 jest.setTimeout(120_000);

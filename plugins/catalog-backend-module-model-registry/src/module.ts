@@ -9,8 +9,10 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { ModelRegistryClient } from '@mlreg/plugin-model-registry-common';
-import { OutboxEvent } from '../database/OutboxStore';
-import { MODEL_REGISTRY_EVENTS_TOPIC } from '../outbox/EventsPublisher';
+import {
+  MODEL_REGISTRY_EVENTS_TOPIC,
+  ModelRegistryEvent,
+} from '@mlreg/plugin-model-registry-node';
 import { ModelEntitiesProcessor } from './ModelEntitiesProcessor';
 import { ModelRegistryEntityProvider } from './ModelRegistryEntityProvider';
 
@@ -66,7 +68,9 @@ export const catalogModuleModelRegistry = createBackendModule({
           id: 'model-registry-entity-provider',
           topics: [MODEL_REGISTRY_EVENTS_TOPIC],
           onEvent: async params => {
-            await provider.onRegistryEvent(params.eventPayload as OutboxEvent);
+            await provider.onRegistryEvent(
+              params.eventPayload as ModelRegistryEvent,
+            );
           },
         });
       },

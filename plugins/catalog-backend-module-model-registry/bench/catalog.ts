@@ -3,7 +3,7 @@
  * registry into the real catalog, and how soon a model registered through the
  * API appears in the catalog.
  *
- *   yarn workspace @mlreg/plugin-model-registry-backend bench:catalog
+ *   yarn workspace @mlreg/plugin-catalog-backend-module-model-registry bench:catalog
  *
  * BENCH_DB       sqlite (default) or postgres (BENCH_PG_URL as in bench:registry)
  * BENCH_MODELS   registry models to reconcile (default 10000)
@@ -18,13 +18,16 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import registryFeatures from '../src';
+import modelRegistryPlugin from '@mlreg/plugin-model-registry-backend';
+// The registry's benchmarks share these helpers; benchmarks are not published.
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
   createBenchBackend,
   createBenchDatabase,
   freePort,
   runBenchmark,
-} from './support';
+} from '../../model-registry-backend/bench/support';
+import catalogModuleModelRegistry from '../src';
 
 const DB = process.env.BENCH_DB ?? 'sqlite';
 const MODELS = Number(process.env.BENCH_MODELS ?? 10_000);
@@ -99,7 +102,8 @@ async function main() {
   });
   backend.add(catalogPlugin);
   backend.add(eventsPlugin);
-  backend.add(registryFeatures);
+  backend.add(modelRegistryPlugin);
+  backend.add(catalogModuleModelRegistry);
   const headers = {
     Authorization: `Bearer ${TOKEN}`,
     'Content-Type': 'application/json',
