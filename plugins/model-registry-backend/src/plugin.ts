@@ -5,9 +5,16 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { modelRegistryPermissions } from '@mlreg/plugin-model-registry-common';
+import {
+  modelRegistryDeploymentTargetsExtensionPoint,
+  modelRegistryEventSubscribersExtensionPoint,
+  modelRegistryMonitoringSourcesExtensionPoint,
+} from '@mlreg/plugin-model-registry-node';
 import { RegistryDatabase } from './database/RegistryDatabase';
+import { createExtensionRegistries } from './extensions/ExtensionRegistry';
 import { createEventsPublisher } from './outbox/EventsPublisher';
 import { OutboxDispatcher } from './outbox/OutboxDispatcher';
+import { readRetryPolicy } from './outbox/subscriptions';
 import {
   modelPermissionResourceRef,
   modelPermissionRules,
@@ -17,8 +24,10 @@ import { AliasService } from './service/AliasService';
 import { ArtifactCleaner } from './service/ArtifactCleaner';
 import { AuditService } from './service/AuditService';
 import { createCatalogLookups } from './service/catalogLookups';
+import { DeliveryService } from './service/DeliveryService';
 import { DeploymentService } from './service/DeploymentService';
 import { DriftService } from './service/DriftService';
+import { IntegrationsService } from './service/IntegrationsService';
 import { KpiService } from './service/KpiService';
 import { LineageService } from './service/LineageService';
 import { ModelService, publicModel } from './service/ModelService';
@@ -33,6 +42,22 @@ import packageJson from '../package.json';
 export const modelRegistryPlugin = createBackendPlugin({
   pluginId: 'model-registry',
   register(env) {
+    // Filled by modules before init runs; a malformed or duplicate
+    // registration throws there and stops the backend.
+    const registries = createExtensionRegistries();
+    env.registerExtensionPoint(modelRegistryEventSubscribersExtensionPoint, {
+      addSubscriber: (...subscribers) =>
+        registries.subscribers.add(...subscribers),
+    });
+    env.registerExtensionPoint(modelRegistryDeploymentTargetsExtensionPoint, {
+      addDeploymentTarget: (...targets) =>
+        registries.deploymentTargets.add(...targets),
+    });
+    env.registerExtensionPoint(modelRegistryMonitoringSourcesExtensionPoint, {
+      addMonitoringSource: (...sources) =>
+        registries.monitoringSources.add(...sources),
+    });
+
     env.registerInit({
       deps: {
         auth: coreServices.auth,
@@ -54,6 +79,13 @@ export const modelRegistryPlugin = createBackendPlugin({
         logger.info(`Artifacts are stored in ${artifacts.describe()}`);
 
         const db = await RegistryDatabase.create({ database: deps.database });
+        registries.subscribers.add(createEventsPublisher(deps.events));
+        const dispatcher = new OutboxDispatcher({
+          db,
+          logger,
+          subscribers: registries.subscribers.list(),
+          retry: readRetryPolicy(config),
+        });
         const catalog = createCatalogLookups(deps.catalog, deps.auth);
         const models = new ModelService(db);
         const versions = new VersionService(
@@ -72,6 +104,10 @@ export const modelRegistryPlugin = createBackendPlugin({
           deployments: new DeploymentService(db, models),
           drift: new DriftService(db, models, versions),
           portfolio: new PortfolioService(db, catalog.findEntities),
+          /** The outbox's delivery log and replay, for operators. */
+          deliveries: new DeliveryService(db, dispatcher),
+          /** What modules installed through the extension points. */
+          integrations: new IntegrationsService(registries),
         };
 
         deps.permissionsRegistry.addResourceType({
@@ -86,9 +122,6 @@ export const modelRegistryPlugin = createBackendPlugin({
             });
           },
         });
-
-        const dispatcher = new OutboxDispatcher(db, logger);
-        dispatcher.addSubscriber(createEventsPublisher(deps.events));
 
         deps.httpRouter.use(
           await createRouter({

@@ -25,7 +25,8 @@ export const MODEL_REGISTRY_EVENT_TYPES = [
 ] as const;
 
 /** The type of a registry event, e.g. `alias.moved`. */
-export type ModelRegistryEventType = (typeof MODEL_REGISTRY_EVENT_TYPES)[number];
+export type ModelRegistryEventType =
+  (typeof MODEL_REGISTRY_EVENT_TYPES)[number];
 
 /** A domain event, as handed to subscribers. */
 export interface ModelRegistryEvent {

@@ -5,3 +5,7 @@
  * @packageDocumentation
  */
 export * from './events';
+export * from './subscribers';
+export * from './deploymentTargets';
+export * from './monitoringSources';
+export * from './registryService';

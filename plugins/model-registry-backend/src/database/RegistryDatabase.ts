@@ -9,7 +9,11 @@ import { DeploymentStore } from './DeploymentStore';
 import { DriftStore } from './DriftStore';
 import { KpiStore } from './KpiStore';
 import { ModelStore } from './ModelStore';
-import { OutboxStore } from './OutboxStore';
+import {
+  DatabaseOutboxStore,
+  OutboxStore,
+  OutboxSubscription,
+} from './OutboxStore';
 import { VersionStore } from './VersionStore';
 
 const migrationsDir = resolvePackagePath(
@@ -29,14 +33,14 @@ export interface Stores {
   drift: DriftStore;
 }
 
-function bind(db: Knex, subscribers: () => string[]): Stores {
+function bind(db: Knex, subscriptions: () => OutboxSubscription[]): Stores {
   return {
     models: new ModelStore(db),
     versions: new VersionStore(db),
     aliases: new AliasStore(db),
     kpis: new KpiStore(db),
     audit: new AuditStore(db),
-    outbox: new OutboxStore(db, subscribers),
+    outbox: new DatabaseOutboxStore(db, subscriptions),
     deployments: new DeploymentStore(db),
     drift: new DriftStore(db),
   };
@@ -57,19 +61,26 @@ export class RegistryDatabase {
 
   /** Stores for reads outside a transaction. */
   readonly read: Stores;
-  private readonly subscriberIds: string[] = [];
+  private readonly outboxSubscriptions: OutboxSubscription[] = [];
 
   constructor(private readonly db: Knex) {
-    this.read = bind(db, () => this.subscriberIds);
+    this.read = bind(db, () => this.outboxSubscriptions);
   }
 
-  /** Every event written from now on gets a delivery for this subscriber. */
-  addOutboxSubscriber(id: string): void {
-    if (!this.subscriberIds.includes(id)) this.subscriberIds.push(id);
+  /**
+   * Every event written from now on that the subscriber accepts gets a
+   * delivery for it.
+   */
+  addOutboxSubscriber(subscription: OutboxSubscription): void {
+    if (!this.outboxSubscriptions.some(s => s.id === subscription.id)) {
+      this.outboxSubscriptions.push(subscription);
+    }
   }
 
   /** Runs `fn` in one transaction: all its writes land, or none. */
   transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T> {
-    return this.db.transaction(tx => fn(bind(tx, () => this.subscriberIds)));
+    return this.db.transaction(tx =>
+      fn(bind(tx, () => this.outboxSubscriptions)),
+    );
   }
 }

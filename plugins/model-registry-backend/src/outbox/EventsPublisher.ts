@@ -1,18 +1,20 @@
 import { EventsService } from '@backstage/plugin-events-node';
-import { OutboxEvent } from '../database/OutboxStore';
-import { OutboxSubscriber } from './OutboxDispatcher';
-
-/** The events topic the registry publishes its domain events on. */
-export const MODEL_REGISTRY_EVENTS_TOPIC = 'model-registry';
+import {
+  MODEL_REGISTRY_EVENTS_TOPIC,
+  ModelRegistryEventSubscriber,
+} from '@mlreg/plugin-model-registry-node';
 
 /**
- * Republishes outbox events on the Backstage events service, where other
- * plugins (the catalog's entity provider, notifications) subscribe to them.
+ * Republishes the registry's events on the Backstage events service, where
+ * other plugins (the catalog's entity provider, notifications) subscribe to
+ * them. Registered like any module's subscriber.
  */
-export function createEventsPublisher(events: EventsService): OutboxSubscriber {
+export function createEventsPublisher(
+  events: EventsService,
+): ModelRegistryEventSubscriber {
   return {
     id: 'events-service',
-    async handle(event: OutboxEvent) {
+    async deliver(event) {
       await events.publish({
         topic: MODEL_REGISTRY_EVENTS_TOPIC,
         eventPayload: event,

@@ -1,73 +1,88 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import {
+  ModelRegistryEventFilter,
+  ModelRegistryEventSubscriber,
+  ModelRegistryRetryPolicy,
+} from '@mlreg/plugin-model-registry-node';
 import { RegistryDatabase } from '../database/RegistryDatabase';
-import { OutboxEvent } from '../database/OutboxStore';
+import { matchesFilter, withDefaults } from './subscriptions';
 
 const DISPATCHER_TASK_ID = 'model-registry-outbox-dispatcher';
 
-/**
- * Receives the registry's domain events. Delivery is at least once: a
- * subscriber deduplicates by `event.eventId` when that matters to it.
- */
-export interface OutboxSubscriber {
-  /** Stable id, kept in the database with each delivery. */
+/** A subscriber the dispatcher delivers to, with its effective retry policy. */
+export interface DispatcherSubscription {
   id: string;
-  handle(event: OutboxEvent): Promise<void>;
+  filter?: ModelRegistryEventFilter;
+  retry: ModelRegistryRetryPolicy;
 }
 
 export interface OutboxDispatcherOptions {
+  db: RegistryDatabase;
+  logger: LoggerService;
+  /** Checked subscribers with unique ids, see `checkSubscriber`. */
+  subscribers: ModelRegistryEventSubscriber[];
+  /** The retry policy of subscribers that set none of their own. */
+  retry: ModelRegistryRetryPolicy;
   /** Deliveries per subscriber and run. */
   batchSize?: number;
-  /** First retry delay; doubles per attempt. */
-  retryBaseMs?: number;
-  /** Longest retry delay. */
-  retryMaxMs?: number;
   /** Delivered events are kept this long. */
   retentionMs?: number;
 }
 
 /**
- * Hands outbox events to subscribers with retries and exponential backoff.
- * State lives in the database only, so a restart or another replica picks
- * up exactly where the last run stopped.
+ * Hands outbox events to subscribers, retrying each subscriber's failures
+ * with exponential backoff until its attempts run out; the delivery is then
+ * dead until replayed. State lives in the database only, so a restart or
+ * another replica picks up exactly where the last run stopped.
  */
 export class OutboxDispatcher {
-  private readonly subscribers = new Map<string, OutboxSubscriber>();
+  private readonly db: RegistryDatabase;
+  private readonly logger: LoggerService;
+  private readonly subscribers: Array<{
+    subscriber: ModelRegistryEventSubscriber;
+    retry: ModelRegistryRetryPolicy;
+  }>;
   private readonly batchSize: number;
-  private readonly retryBaseMs: number;
-  private readonly retryMaxMs: number;
   private readonly retentionMs: number;
+  private scheduler?: SchedulerService;
+  private lastPoke = 0;
+  private lastPrune = 0;
 
-  constructor(
-    private readonly db: RegistryDatabase,
-    private readonly logger: LoggerService,
-    options: OutboxDispatcherOptions = {},
-  ) {
+  constructor(options: OutboxDispatcherOptions) {
+    this.db = options.db;
+    this.logger = options.logger;
     this.batchSize = options.batchSize ?? 100;
-    this.retryBaseMs = options.retryBaseMs ?? 1_000;
-    this.retryMaxMs = options.retryMaxMs ?? 60 * 60_000;
     this.retentionMs = options.retentionMs ?? 7 * 24 * 60 * 60_000;
+    this.subscribers = options.subscribers.map(subscriber => ({
+      subscriber,
+      retry: withDefaults(options.retry, subscriber.retry),
+    }));
+    for (const { subscriber } of this.subscribers) {
+      this.db.addOutboxSubscriber({
+        id: subscriber.id,
+        accepts: event => matchesFilter(subscriber.filter, event),
+      });
+    }
   }
 
-  addSubscriber(subscriber: OutboxSubscriber): void {
-    if (!/^[a-z0-9][a-z0-9-.]{0,63}$/.test(subscriber.id)) {
-      throw new Error(`invalid outbox subscriber id "${subscriber.id}"`);
-    }
-    if (this.subscribers.has(subscriber.id)) {
-      throw new Error(
-        `outbox subscriber "${subscriber.id}" is already registered`,
-      );
-    }
-    this.subscribers.set(subscriber.id, subscriber);
-    this.db.addOutboxSubscriber(subscriber.id);
+  /** The subscribers delivered to, in registration order. */
+  subscriptions(): DispatcherSubscription[] {
+    return this.subscribers.map(({ subscriber, retry }) => ({
+      id: subscriber.id,
+      filter: subscriber.filter,
+      retry,
+    }));
   }
 
-  /** Delivers what is due; resolves to the number delivered and failed. */
+  /**
+   * Delivers what is due; resolves to the number delivered, failed and
+   * retried later, and failed for the last time (now dead).
+   */
   async dispatch(
     now = new Date(),
-  ): Promise<{ delivered: number; failed: number }> {
-    let delivered = 0;
-    let failed = 0;
-    for (const subscriber of this.subscribers.values()) {
+  ): Promise<{ delivered: number; failed: number; dead: number }> {
+    const counts = { delivered: 0, failed: 0, dead: 0 };
+    for (const { subscriber, retry } of this.subscribers) {
       const due = await this.db.read.outbox.due(
         subscriber.id,
         now,
@@ -75,30 +90,40 @@ export class OutboxDispatcher {
       );
       for (const delivery of due) {
         try {
-          await subscriber.handle(delivery.event);
+          await subscriber.deliver(delivery.event);
           await this.db.read.outbox.markDelivered(
             delivery.seq,
             subscriber.id,
             new Date(),
           );
-          delivered += 1;
+          counts.delivered += 1;
         } catch (error) {
           const attempts = delivery.attempts + 1;
+          const what = `Outbox delivery of ${delivery.event.type} ${delivery.event.eventId} to ${subscriber.id}`;
+          if (attempts >= retry.maxAttempts) {
+            await this.db.read.outbox.markFailed(delivery.seq, subscriber.id, {
+              attempts,
+              error: String(error),
+            });
+            this.logger.error(
+              `${what} failed ${attempts} times and is dead until replayed: ${error}`,
+            );
+            counts.dead += 1;
+            continue;
+          }
           const delay = Math.min(
-            this.retryBaseMs * 2 ** (attempts - 1),
-            this.retryMaxMs,
+            retry.baseDelayMs * 2 ** (attempts - 1),
+            retry.maxDelayMs,
           );
-          await this.db.read.outbox.markFailed(
-            delivery.seq,
-            subscriber.id,
+          await this.db.read.outbox.markFailed(delivery.seq, subscriber.id, {
             attempts,
-            new Date(Date.now() + delay),
-            String(error),
-          );
+            error: String(error),
+            retryAt: new Date(Date.now() + delay),
+          });
           this.logger.warn(
-            `Outbox delivery of ${delivery.event.type} ${delivery.event.eventId} to ${subscriber.id} failed (attempt ${attempts}), retrying in ${delay} ms: ${error}`,
+            `${what} failed (attempt ${attempts} of ${retry.maxAttempts}), retrying in ${delay} ms: ${error}`,
           );
-          failed += 1;
+          counts.failed += 1;
         }
       }
     }
@@ -109,12 +134,8 @@ export class OutboxDispatcher {
         new Date(now.getTime() - this.retentionMs),
       );
     }
-    return { delivered, failed };
+    return counts;
   }
-
-  private scheduler?: SchedulerService;
-  private lastPoke = 0;
-  private lastPrune = 0;
 
   /** Runs the dispatcher on one replica at a time, every few seconds. */
   async schedule(scheduler: SchedulerService): Promise<void> {
@@ -131,8 +152,9 @@ export class OutboxDispatcher {
   }
 
   /**
-   * Asks for a run soon, after a change was committed, so that events reach
-   * subscribers in well under the schedule's period. At most twice a second.
+   * Asks for a run soon, after a change was committed or deliveries were
+   * replayed, so that events reach subscribers in well under the schedule's
+   * period. At most twice a second.
    */
   poke(): void {
     const now = Date.now();

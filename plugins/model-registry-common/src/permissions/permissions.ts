@@ -65,6 +65,18 @@ export const deploymentRollbackPermission = createPermission({
   resourceType: RESOURCE_TYPE_MODEL_REGISTRY_MODEL,
 });
 
+/** See the outbox's delivery log: which events reached which subscribers. */
+export const deliveryReadPermission = createPermission({
+  name: 'model-registry.delivery.read',
+  attributes: { action: 'read' },
+});
+
+/** Replay outbox deliveries, e.g. a subscriber's dead ones after an outage. */
+export const deliveryReplayPermission = createPermission({
+  name: 'model-registry.delivery.replay',
+  attributes: { action: 'update' },
+});
+
 /** Every permission of the Model Registry, for registration and policies. */
 export const modelRegistryPermissions = [
   modelReadPermission,
@@ -76,4 +88,6 @@ export const modelRegistryPermissions = [
   promotionApprovePermission,
   deploymentCreatePermission,
   deploymentRollbackPermission,
+  deliveryReadPermission,
+  deliveryReplayPermission,
 ];
