@@ -110,6 +110,17 @@ export const modelRegistryPlugin = createBackendPlugin({
           integrations: new IntegrationsService(registries),
         };
 
+        const installed = services.integrations.getInstalled();
+        logger.info('Installed integrations', {
+          eventSubscribers: installed.subscribers.map(s => s.id).join(', '),
+          deploymentTargets: installed.deploymentTargets
+            .map(t => t.kind)
+            .join(', '),
+          monitoringSources: installed.monitoringSources
+            .map(s => s.id)
+            .join(', '),
+        });
+
         deps.permissionsRegistry.addResourceType({
           resourceRef: modelPermissionResourceRef,
           permissions: modelRegistryPermissions,
