@@ -27,8 +27,8 @@ import {
   freePort,
   runBenchmark,
 } from './support';
-import { ModelStore } from '../src/database/ModelStore';
-import { VersionStore } from '../src/database/VersionStore';
+import { DatabaseModelStore } from '../src/database/ModelStore';
+import { DatabaseVersionStore } from '../src/database/VersionStore';
 import knexFactory, { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
@@ -564,8 +564,8 @@ async function main() {
     }
 
     console.log("\nQuery plans of the registry's own queries");
-    const models = new ModelStore(knex);
-    const versions = new VersionStore(knex);
+    const models = new DatabaseModelStore(knex);
+    const versions = new DatabaseVersionStore(knex);
     await explain(knex, 'models: tag + owner, sorted by updatedAt desc', () =>
       models.list({
         tag: 'domain-3',

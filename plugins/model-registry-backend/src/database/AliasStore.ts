@@ -2,8 +2,24 @@ import { ModelAlias } from '@mlreg/plugin-model-registry-common';
 import { Knex } from 'knex';
 import { toIsoString } from './util';
 
-/** SQL for aliases: one row per model and alias name. */
-export class AliasStore {
+/** The aliases of models: one per model and alias name. */
+export interface AliasStore {
+  /** The aliases of a model, by name. */
+  list(modelId: string): Promise<ModelAlias[]>;
+  get(modelId: string, alias: string): Promise<ModelAlias | undefined>;
+  /** Points the alias at a version, creating it when new. */
+  set(
+    modelId: string,
+    alias: string,
+    versionId: string,
+    actor: string,
+    now: Date,
+  ): Promise<void>;
+  delete(modelId: string, alias: string): Promise<void>;
+}
+
+/** Aliases in the `model_aliases` table. */
+export class DatabaseAliasStore implements AliasStore {
   constructor(private readonly db: Knex) {}
 
   async list(modelId: string): Promise<ModelAlias[]> {
@@ -19,7 +35,6 @@ export class AliasStore {
     return found && toAlias(found);
   }
 
-  /** Points the alias at a version, creating it when new. */
   async set(
     modelId: string,
     alias: string,

@@ -1,33 +1,33 @@
-import { AuditRecord } from '@mlreg/plugin-model-registry-common';
+import { AuditQuery, AuditRecord } from '@mlreg/plugin-model-registry-common';
 import { Knex } from 'knex';
 import { parseJson, toIsoString } from './util';
 
 /** One change, as the service describes it. */
-export interface AuditEntry {
-  action: string;
-  actor: string;
-  target: string;
-  modelId?: string;
-  modelName?: string;
-  version?: number;
-  before?: unknown;
-  after?: unknown;
-  requestId?: string;
-}
+export type AuditEntry = Pick<
+  AuditRecord,
+  'action' | 'actor' | 'target' | 'version' | 'before' | 'after' | 'requestId'
+> & { modelId?: string; modelName?: string };
 
-/** A validated page request on the audit trail. */
-export interface AuditQuery {
+/** A validated page request on the audit trail of a model. */
+export type AuditRecordQuery = Pick<
+  AuditQuery,
+  'version' | 'action' | 'actor'
+> & {
   modelName: string;
-  version?: number;
-  action?: string;
-  actor?: string;
   /** Records older than this id (newest first paging). */
   beforeId?: number;
   limit: number;
+};
+
+/** The append-only audit trail. */
+export interface AuditStore {
+  append(entry: AuditEntry, now: Date): Promise<void>;
+  /** Records of a model, newest first. */
+  list(query: AuditRecordQuery): Promise<AuditRecord[]>;
 }
 
-/** SQL for the append-only audit trail. */
-export class AuditStore {
+/** The audit trail in the `audit_events` table. */
+export class DatabaseAuditStore implements AuditStore {
   constructor(private readonly db: Knex) {}
 
   async append(entry: AuditEntry, now: Date): Promise<void> {
@@ -45,7 +45,7 @@ export class AuditStore {
     });
   }
 
-  async list(query: AuditQuery): Promise<AuditRecord[]> {
+  async list(query: AuditRecordQuery): Promise<AuditRecord[]> {
     const q = this.db('audit_events')
       .where('model_name', query.modelName)
       .orderBy('id', 'desc')

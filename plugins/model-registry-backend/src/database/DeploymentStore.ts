@@ -1,12 +1,13 @@
 import {
   Deployment,
   DeploymentStatus,
-  DeploymentTarget,
+  ListDeploymentsQuery,
   ModelHealth,
 } from '@mlreg/plugin-model-registry-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { groupBy, newestOfModel, newestOfModels, toIsoString } from './util';
+import { newestDeployments } from './newestOfModel';
+import { groupBy, toIsoString } from './util';
 
 type Timestamp = Date | string | number;
 
@@ -34,45 +35,61 @@ type StatusChangeRow = {
 };
 
 /** What the deployer records when it starts a rollout. */
-export interface NewDeployment {
-  /** Generated when absent. */
-  id?: string;
-  version: number;
-  environment: string;
-  target: DeploymentTarget;
-  /** The first status; `pending` when absent. */
-  status?: DeploymentStatus;
-  message?: string;
-  /** The version this deployment replaces in its environment. */
-  replacedVersion?: number;
-  actor: string;
-}
+export type NewDeployment = Pick<
+  Deployment,
+  'version' | 'environment' | 'target'
+> &
+  Partial<Pick<Deployment, 'id' | 'status' | 'replacedVersion'>> & {
+    /** The message of the first status. */
+    message?: string;
+    actor: string;
+  };
 
 /** A validated page request on the deployments of a model, newest first. */
-export interface DeploymentQuery {
+export type DeploymentQuery = Pick<ListDeploymentsQuery, 'environment'> & {
   modelId: string;
-  environment?: string;
   /** Keyset position: created_at and id of the last row seen. */
   after?: { createdAt: string; id: string };
   limit: number;
+};
+
+/** Deployments of model versions and their status history. */
+export interface DeploymentStore {
+  /**
+   * Records a deployment with the first entry of its history (`pending`
+   * unless the deployment says otherwise); returns its id, generated when
+   * the deployment has none.
+   */
+  record(
+    modelId: string,
+    deployment: NewDeployment,
+    now: Date,
+  ): Promise<string>;
+  /**
+   * Appends a status to the history of a deployment and makes it the
+   * current one. Resolves to false when there is no such deployment.
+   */
+  appendStatus(
+    id: string,
+    status: DeploymentStatus,
+    now: Date,
+    message?: string,
+  ): Promise<boolean>;
+  get(id: string): Promise<Deployment | undefined>;
+  /** The deployments of a model, newest first. */
+  list(query: DeploymentQuery): Promise<Deployment[]>;
+  /** The newest deployment of each environment of a model, by environment. */
+  latestPerEnvironment(modelId: string): Promise<Deployment[]>;
+  /** The newest deployment of any environment, per model. */
+  latestForModels(
+    modelIds: string[],
+  ): Promise<Map<string, NonNullable<ModelHealth['lastDeployment']>>>;
 }
 
-/** Newest first: by creation time, then id. */
-const NEWEST = ['created_at', 'id'];
-
-/**
- * The status of a model's newest deployment, as a correlated subquery on
- * the outer `models` row; null when the model was never deployed.
- */
-export function newestDeploymentStatus(db: Knex): Knex.QueryBuilder {
-  return newestOfModel(db, 'deployments', 'status', NEWEST);
-}
-
-/** SQL for deployments and their status history. */
-export class DeploymentStore {
+/** Deployments in the `deployments` and `deployment_status_changes` tables. */
+export class DatabaseDeploymentStore implements DeploymentStore {
   constructor(private readonly db: Knex) {}
 
-  /** Records a deployment with the first entry of its history; returns its id. */
   async record(
     modelId: string,
     deployment: NewDeployment,
@@ -98,10 +115,6 @@ export class DeploymentStore {
     return id;
   }
 
-  /**
-   * Appends a status to the history of a deployment and makes it the
-   * current one. Resolves to false when there is no such deployment.
-   */
   async appendStatus(
     id: string,
     status: DeploymentStatus,
@@ -140,7 +153,6 @@ export class DeploymentStore {
     return this.hydrate(await q);
   }
 
-  /** The newest deployment of each environment of a model, by environment. */
   async latestPerEnvironment(modelId: string): Promise<Deployment[]> {
     const rows = await this.select()
       .where('deployments.model_id', modelId)
@@ -157,7 +169,7 @@ export class DeploymentStore {
     return this.hydrate(rows);
   }
 
-  /** The newest deployment of any environment, per model, in one query. */
+  /** One query for any number of models. */
   async latestForModels(
     modelIds: string[],
   ): Promise<Map<string, NonNullable<ModelHealth['lastDeployment']>>> {
@@ -167,7 +179,7 @@ export class DeploymentStore {
         DeploymentRow,
         'model_id' | 'environment' | 'version' | 'status' | 'updated_at'
       >
-    > = await newestOfModels(this.db, 'deployments', NEWEST, modelIds).select(
+    > = await newestDeployments(this.db, modelIds).select(
       'model_id',
       'environment',
       'version',

@@ -3,12 +3,14 @@ import {
   DriftVerdict,
   FeatureDrift,
   FeatureProfile,
+  ListDriftReportsQuery,
   ModelHealth,
   ReferenceProfile,
 } from '@mlreg/plugin-model-registry-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { newestOfModel, newestOfModels, parseJson, toIsoString } from './util';
+import { newestDriftReports } from './newestOfModel';
+import { parseJson, toIsoString } from './util';
 
 type Timestamp = Date | string | number;
 
@@ -27,45 +29,57 @@ type ReportRow = {
 };
 
 /** What the drift engine records for one window. */
-export interface NewDriftReport {
+export type NewDriftReport = Pick<
+  DriftReport,
+  'version' | 'verdict' | 'driftedShare' | 'retrainingSuggested' | 'features'
+> & {
   /** Generated when absent. */
   id?: string;
-  version: number;
   windowStart: Date;
   windowEnd: Date;
-  verdict: DriftVerdict;
-  driftedShare: number;
-  retrainingSuggested: boolean;
-  features: FeatureDrift[];
-}
+};
 
 /** A validated page request on the drift reports of a model. */
-export interface DriftReportQuery {
+export type DriftReportQuery = Pick<ListDriftReportsQuery, 'version'> & {
   modelId: string;
-  version?: number;
   /** Only windows that end at or after this time. */
   since?: Date;
   /** Keyset position: window end and id of the last row seen. */
   after?: { windowEnd: string; id: string };
   limit: number;
+};
+
+/** Drift reports of models and the reference profiles of their versions. */
+export interface DriftStore {
+  /** Records the drift report of one window; returns its id. */
+  recordReport(
+    modelId: string,
+    report: NewDriftReport,
+    now: Date,
+  ): Promise<string>;
+  /** The drift reports of a model, newest window first. */
+  listReports(query: DriftReportQuery): Promise<DriftReport[]>;
+  /** The verdict of the newest report, per model. */
+  latestForModels(
+    modelIds: string[],
+  ): Promise<Map<string, NonNullable<ModelHealth['drift']>>>;
+  /** Stores the reference profile of a version, replacing any earlier one. */
+  putReferenceProfile(
+    modelId: string,
+    version: number,
+    features: FeatureProfile[],
+    now: Date,
+  ): Promise<void>;
+  getReferenceProfile(
+    modelId: string,
+    version: number,
+  ): Promise<ReferenceProfile | undefined>;
 }
 
-/** Newest first: by the end of the window, then id. */
-const NEWEST = ['window_end', 'id'];
-
-/**
- * The verdict of a model's newest drift report, as a correlated subquery on
- * the outer `models` row; null when the model has no report.
- */
-export function newestDriftVerdict(db: Knex): Knex.QueryBuilder {
-  return newestOfModel(db, 'drift_reports', 'verdict', NEWEST);
-}
-
-/** SQL for drift reports and reference profiles. */
-export class DriftStore {
+/** Drift reports and reference profiles in their tables. */
+export class DatabaseDriftStore implements DriftStore {
   constructor(private readonly db: Knex) {}
 
-  /** Records the drift report of one window; returns its id. */
   async recordReport(
     modelId: string,
     report: NewDriftReport,
@@ -111,14 +125,14 @@ export class DriftStore {
     return rows.map(toReport);
   }
 
-  /** The verdict of the newest report, per model, in one query. */
+  /** One query for any number of models. */
   async latestForModels(
     modelIds: string[],
   ): Promise<Map<string, NonNullable<ModelHealth['drift']>>> {
     if (modelIds.length === 0) return new Map();
     const rows: Array<
       Pick<ReportRow, 'model_id' | 'verdict' | 'window_end' | 'version'>
-    > = await newestOfModels(this.db, 'drift_reports', NEWEST, modelIds).select(
+    > = await newestDriftReports(this.db, modelIds).select(
       'model_id',
       'verdict',
       'window_end',
@@ -136,7 +150,6 @@ export class DriftStore {
     );
   }
 
-  /** Stores the reference profile of a version, replacing any earlier one. */
   async putReferenceProfile(
     modelId: string,
     version: number,

@@ -14,24 +14,37 @@ type KpiRow = {
   updated_by: string;
 };
 
-/** A KPI value to record. */
-export interface NewKpi {
-  name: string;
-  value: number;
-  unit: string;
-  period: string;
-  source: string;
+/** A KPI value to record, on the model or on one of its versions. */
+export type NewKpi = Pick<
+  Kpi,
+  'name' | 'value' | 'unit' | 'period' | 'source'
+> & {
   versionId?: string;
-}
+};
 
 /**
- * SQL for business KPIs. Every change is a new row, so the current value is
- * the newest row per name and version, and the history is all of them.
+ * Business KPIs of models and versions. Every change is recorded, so the
+ * current value is the newest per name and version, and the history is all
+ * of them.
  */
-export class KpiStore {
+export interface KpiStore {
+  record(modelId: string, kpi: NewKpi, actor: string, now: Date): Promise<void>;
+  /** The current value of every KPI of the model and its versions, by name. */
+  current(modelId: string): Promise<Kpi[]>;
+  /** Every recorded value of one KPI, newest first. */
+  history(modelId: string, name: string, limit: number): Promise<Kpi[]>;
+}
+
+/** KPIs in the `model_kpis` table: one row per recorded value. */
+export class DatabaseKpiStore implements KpiStore {
   constructor(private readonly db: Knex) {}
 
-  async record(modelId: string, kpi: NewKpi, actor: string, now: Date) {
+  async record(
+    modelId: string,
+    kpi: NewKpi,
+    actor: string,
+    now: Date,
+  ): Promise<void> {
     await this.db('model_kpis').insert({
       model_id: modelId,
       version_id: kpi.versionId ?? null,
@@ -45,7 +58,6 @@ export class KpiStore {
     });
   }
 
-  /** The current value of every KPI of the model and its versions. */
   async current(modelId: string): Promise<Kpi[]> {
     const latest = this.db('model_kpis')
       .where('model_id', modelId)
@@ -57,7 +69,6 @@ export class KpiStore {
     return rows.map(toKpi);
   }
 
-  /** Every recorded value of one KPI, newest first. */
   async history(modelId: string, name: string, limit: number): Promise<Kpi[]> {
     const rows = await this.select(modelId)
       .where('model_kpis.name', name)

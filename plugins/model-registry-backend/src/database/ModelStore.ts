@@ -1,12 +1,15 @@
 import {
+  CreateModelRequest,
+  ListModelsQuery,
   Model,
   ModelLinks,
   PortfolioSummary,
+  UpdateModelRequest,
 } from '@mlreg/plugin-model-registry-common';
 import { Knex } from 'knex';
 import { ModelFilter } from '../permissions/rules';
-import { DeploymentStore, newestDeploymentStatus } from './DeploymentStore';
-import { DriftStore, newestDriftVerdict } from './DriftStore';
+import { applyModelFilter } from './modelFilter';
+import { newestDeploymentStatus, newestDriftVerdict } from './newestOfModel';
 import { escapeLike, groupBy, parseJson, toIsoString } from './util';
 
 /** The alias that marks the version serving production. */
@@ -32,66 +35,90 @@ export type ModelRow = {
 /** Just enough of a model to address its versions, aliases and KPIs. */
 export type ModelRef = { id: string; name: string; archived: boolean };
 
-/** A model as stored, with the internal id the other tables refer to. */
-export type StoredModel = Model & { id: string };
+/**
+ * A model as stored, with the internal id the other tables refer to. Its
+ * health is not part of it: that is the newest drift report and deployment,
+ * which their own stores know.
+ */
+export type StoredModel = Omit<Model, 'health'> & { id: string };
 
-/** What the store needs to insert a model. */
-export interface NewModel {
-  name: string;
-  owner: string;
-  description: string;
-  task?: string;
-  framework?: string;
-  tags: string[];
-  links: ModelLinks;
-  keyMetric?: string;
-  actor: string;
-}
-
-/** The fields of a model that can change. */
-export interface ModelChanges {
-  owner?: string;
-  description?: string;
-  task?: string | null;
-  framework?: string | null;
-  tags?: string[];
-  links?: ModelLinks;
-  /** null clears it. */
-  keyMetric?: string | null;
-}
-
-export type ModelSortField = 'name' | 'createdAt' | 'updatedAt';
-
-const sortColumns: Record<ModelSortField, string> = {
-  name: 'name',
-  createdAt: 'created_at',
-  updatedAt: 'updated_at',
-};
+/** What the store needs to insert a model: a request with its defaults applied. */
+export type NewModel = CreateModelRequest &
+  Required<Pick<CreateModelRequest, 'description' | 'tags' | 'links'>> & {
+    actor: string;
+  };
 
 /** A page request on the model list, already validated. */
-export interface ModelQuery {
-  search?: string;
+export type ModelQuery = Pick<
+  ListModelsQuery,
+  | 'search'
+  | 'owner'
+  | 'tag'
+  | 'framework'
+  | 'task'
+  | 'alias'
+  | 'drift'
+  | 'archived'
+> & {
+  /** Prefix of the model name. */
   namePrefix?: string;
-  owner?: string;
-  tag?: string;
-  framework?: string;
-  task?: string;
-  /** Only models that have this alias set. */
-  alias?: string;
-  /** By the verdict of the newest drift report; unmonitored = no report. */
-  drift?: 'drifting' | 'stable' | 'unmonitored';
-  archived?: 'exclude' | 'only' | 'include';
-  sort: ModelSortField;
-  order: 'asc' | 'desc';
+  sort: NonNullable<ListModelsQuery['sort']>;
+  order: NonNullable<ListModelsQuery['order']>;
   /** Keyset position: the sort value and name of the last row seen. */
   after?: { value: string | number; name: string };
   limit: number;
   /** Permission filter; undefined means "everything". */
   filter?: ModelFilter;
+};
+
+const sortColumns: Record<ModelQuery['sort'], string> = {
+  name: 'name',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
+
+/** Models and their tags, with the aliases and key metric value they show. */
+export interface ModelStore {
+  insert(id: string, model: NewModel, now: Date): Promise<void>;
+  update(
+    id: string,
+    changes: UpdateModelRequest,
+    actor: string,
+    now: Date,
+  ): Promise<void>;
+  setArchived(
+    id: string,
+    archivedAt: Date | null,
+    actor: string,
+    now: Date,
+  ): Promise<void>;
+  delete(id: string): Promise<void>;
+  /**
+   * Hands out the next version number of a model. Concurrent calls in
+   * concurrent transactions never hand out the same number.
+   */
+  nextVersionNumber(id: string): Promise<number>;
+  getRef(name: string): Promise<ModelRef | undefined>;
+  getByName(name: string): Promise<StoredModel | undefined>;
+  getByNames(names: string[]): Promise<StoredModel[]>;
+  /** One page of models, in the order the query asks for. */
+  list(query: ModelQuery): Promise<StoredModel[]>;
+  /**
+   * Portfolio figures over the non-archived models the filter lets
+   * through; `withoutOwner` is left to the caller, which knows the catalog
+   * (see `ownerCounts`).
+   */
+  summary(
+    filter: ModelFilter | undefined,
+  ): Promise<Omit<PortfolioSummary, 'withoutOwner'>>;
+  /** The owners of the non-archived models the filter lets through, with their model counts. */
+  ownerCounts(
+    filter: ModelFilter | undefined,
+  ): Promise<Array<{ owner: string; models: number }>>;
 }
 
-/** SQL for models and their tags. */
-export class ModelStore {
+/** Models in the `models` table, their tags in `model_tags`. */
+export class DatabaseModelStore implements ModelStore {
   /**
    * Backslash escapes LIKE wildcards. PostgreSQL's default escape is already
    * backslash, and an explicit ESCAPE clause there would keep the planner
@@ -129,7 +156,7 @@ export class ModelStore {
 
   async update(
     id: string,
-    changes: ModelChanges,
+    changes: UpdateModelRequest,
     actor: string,
     now: Date,
   ): Promise<void> {
@@ -161,9 +188,9 @@ export class ModelStore {
   }
 
   /**
-   * Hands out the next version number. The row update takes the row lock
-   * (PostgreSQL) or the write lock (SQLite) until the transaction ends, so
-   * concurrent registrations serialize here and numbers never repeat.
+   * The row update takes the row lock (PostgreSQL) or the write lock
+   * (SQLite) until the transaction ends, so concurrent registrations
+   * serialize here and numbers never repeat.
    */
   async nextVersionNumber(id: string): Promise<number> {
     const [row] = await this.db<ModelRow>('models')
@@ -194,10 +221,7 @@ export class ModelStore {
     );
   }
 
-  async list(query: ModelQuery): Promise<{
-    items: StoredModel[];
-    sortValues: Array<string | number>;
-  }> {
+  async list(query: ModelQuery): Promise<StoredModel[]> {
     const column = sortColumns[query.sort];
     const q = this.db<ModelRow>('models')
       .select('models.*')
@@ -253,17 +277,7 @@ export class ModelStore {
         query.after.name,
       ]);
     }
-    const rows: ModelRow[] = await q;
-    return {
-      items: await this.complete(rows),
-      sortValues: rows.map(row =>
-        query.sort === 'name'
-          ? row.name
-          : toIsoString(
-              query.sort === 'createdAt' ? row.created_at : row.updated_at,
-            ),
-      ),
-    };
+    return this.complete(await q);
   }
 
   private async replaceTags(id: string, tags: string[]): Promise<void> {
@@ -276,8 +290,8 @@ export class ModelStore {
   }
 
   /**
-   * Completes model rows with their tags, aliases, health and key metric
-   * value: a constant number of queries per page, whatever its size.
+   * Completes model rows with their tags, aliases and key metric value: a
+   * constant number of queries per page, whatever its size.
    */
   private async complete(rows: ModelRow[]): Promise<StoredModel[]> {
     if (rows.length === 0) return [];
@@ -302,16 +316,12 @@ export class ModelStore {
         'model_aliases.alias',
         'model_versions.version',
       );
-    const drift = await new DriftStore(this.db).latestForModels(ids);
-    const deployments = await new DeploymentStore(this.db).latestForModels(ids);
     const keyMetricValues = await this.keyMetricValues(
       rows.filter(r => r.key_metric !== null).map(r => r.id),
     );
     const tags = groupBy(tagRows, r => r.model_id);
     const aliases = groupBy(aliasRows, r => r.model_id);
     return rows.map(row => {
-      const lastDeployment = deployments.get(row.id);
-      const driftHealth = drift.get(row.id);
       const keyMetricValue = keyMetricValues.get(row.id);
       return {
         id: row.id,
@@ -331,10 +341,6 @@ export class ModelStore {
         ),
         ...(row.key_metric ? { keyMetric: row.key_metric } : {}),
         ...(keyMetricValue ? { keyMetricValue } : {}),
-        health: {
-          ...(driftHealth ? { drift: driftHealth } : {}),
-          ...(lastDeployment ? { lastDeployment } : {}),
-        },
         createdAt: toIsoString(row.created_at),
         createdBy: row.created_by,
         updatedAt: toIsoString(row.updated_at),
@@ -413,11 +419,7 @@ export class ModelStore {
     return values;
   }
 
-  /**
-   * Portfolio figures over the non-archived models the filter lets
-   * through, counted in one query; `withoutOwner` is left to the caller,
-   * which knows the catalog (see `ownerCounts`).
-   */
+  /** Counted in one query. */
   async summary(
     filter: ModelFilter | undefined,
   ): Promise<Omit<PortfolioSummary, 'withoutOwner'>> {
@@ -459,7 +461,6 @@ export class ModelStore {
     };
   }
 
-  /** The owners of the non-archived models the filter lets through, with their model counts. */
   async ownerCounts(
     filter: ModelFilter | undefined,
   ): Promise<Array<{ owner: string; models: number }>> {
@@ -498,24 +499,4 @@ function applyDriftFilter(
 function nextPrefix(prefix: string): string {
   const last = prefix.charCodeAt(prefix.length - 1);
   return prefix.slice(0, -1) + String.fromCharCode(last + 1);
-}
-
-/** Turns a permission filter into a WHERE clause on `models`. */
-export function applyModelFilter(
-  query: Knex.QueryBuilder,
-  filter: ModelFilter,
-): void {
-  if ('allOf' in filter) {
-    query.where(q => {
-      for (const f of filter.allOf) q.andWhere(sub => applyModelFilter(sub, f));
-    });
-  } else if ('anyOf' in filter) {
-    query.where(q => {
-      for (const f of filter.anyOf) q.orWhere(sub => applyModelFilter(sub, f));
-    });
-  } else if ('not' in filter) {
-    query.whereNot(q => applyModelFilter(q, filter.not));
-  } else {
-    query.whereIn(`models.${filter.property}`, filter.values);
-  }
 }

@@ -3,18 +3,18 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import { AliasStore } from './AliasStore';
-import { AuditStore } from './AuditStore';
-import { DeploymentStore } from './DeploymentStore';
-import { DriftStore } from './DriftStore';
-import { KpiStore } from './KpiStore';
-import { ModelStore } from './ModelStore';
+import { AliasStore, DatabaseAliasStore } from './AliasStore';
+import { AuditStore, DatabaseAuditStore } from './AuditStore';
+import { DatabaseDeploymentStore, DeploymentStore } from './DeploymentStore';
+import { DatabaseDriftStore, DriftStore } from './DriftStore';
+import { DatabaseKpiStore, KpiStore } from './KpiStore';
+import { DatabaseModelStore, ModelStore } from './ModelStore';
 import {
   DatabaseOutboxStore,
   OutboxStore,
   OutboxSubscription,
 } from './OutboxStore';
-import { VersionStore } from './VersionStore';
+import { DatabaseVersionStore, VersionStore } from './VersionStore';
 
 const migrationsDir = resolvePackagePath(
   '@mlreg/plugin-model-registry-backend',
@@ -33,21 +33,29 @@ export interface Stores {
   drift: DriftStore;
 }
 
+/** Reads and transactions over the registry's stores: what services depend on. */
+export interface RegistryStores {
+  /** Stores for reads outside a transaction. */
+  readonly read: Stores;
+  /** Runs `fn` in one transaction: all its writes land, or none. */
+  transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T>;
+}
+
 function bind(db: Knex, subscriptions: () => OutboxSubscription[]): Stores {
   return {
-    models: new ModelStore(db),
-    versions: new VersionStore(db),
-    aliases: new AliasStore(db),
-    kpis: new KpiStore(db),
-    audit: new AuditStore(db),
+    models: new DatabaseModelStore(db),
+    versions: new DatabaseVersionStore(db),
+    aliases: new DatabaseAliasStore(db),
+    kpis: new DatabaseKpiStore(db),
+    audit: new DatabaseAuditStore(db),
     outbox: new DatabaseOutboxStore(db, subscriptions),
-    deployments: new DeploymentStore(db),
-    drift: new DriftStore(db),
+    deployments: new DatabaseDeploymentStore(db),
+    drift: new DatabaseDriftStore(db),
   };
 }
 
 /** The registry's database: migrations, reads and transactions. */
-export class RegistryDatabase {
+export class RegistryDatabase implements RegistryStores {
   static async create(options: {
     database: DatabaseService;
     skipMigrations?: boolean;
@@ -59,7 +67,6 @@ export class RegistryDatabase {
     return new RegistryDatabase(client);
   }
 
-  /** Stores for reads outside a transaction. */
   readonly read: Stores;
   private readonly outboxSubscriptions: OutboxSubscription[] = [];
 
@@ -77,7 +84,6 @@ export class RegistryDatabase {
     }
   }
 
-  /** Runs `fn` in one transaction: all its writes land, or none. */
   transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T> {
     return this.db.transaction(tx =>
       fn(bind(tx, () => this.outboxSubscriptions)),

@@ -1,14 +1,14 @@
 import {
   DatasetUse,
-  Metric,
-  ModelCard,
+  ListVersionsQuery,
   ModelVersion,
   ModelVersionStatus,
   ParentVersion,
+  UpdateVersionRequest,
 } from '@mlreg/plugin-model-registry-common';
 import { Knex } from 'knex';
 import { ModelFilter } from '../permissions/rules';
-import { applyModelFilter } from './ModelStore';
+import { applyModelFilter } from './modelFilter';
 import { groupBy, parseJson, toIsoString } from './util';
 
 type VersionRow = {
@@ -66,28 +66,30 @@ export type StoredVersion = ModelVersion & {
 };
 
 /** Everything needed to insert a version. */
-export interface NewVersion {
+export type NewVersion = Pick<
+  ModelVersion,
+  | 'version'
+  | 'status'
+  | 'description'
+  | 'source'
+  | 'parameters'
+  | 'metrics'
+  | 'datasets'
+  | 'tags'
+  | 'modelCard'
+  | 'annotations'
+> & {
   id: string;
   modelId: string;
-  version: number;
-  status: ModelVersionStatus;
-  description: string;
-  source: { runId?: string; commit?: string; uri?: string };
   artifactKey?: string;
   artifactUri?: string;
   artifactSha256?: string;
   artifactSize?: number;
   artifactFormat?: string;
-  parameters: Record<string, string | number | boolean>;
-  metrics: Metric[];
-  datasets: DatasetUse[];
-  tags: string[];
-  modelCard: ModelCard;
-  annotations: Record<string, string>;
   parentVersionId?: string;
   parentRelation?: ParentVersion['relation'];
   actor: string;
-}
+};
 
 /** A metric condition of a version search, e.g. accuracy >= 0.9. */
 export interface MetricCondition {
@@ -97,23 +99,64 @@ export interface MetricCondition {
 }
 
 /** A validated page request on versions. */
-export interface VersionQuery {
+export type VersionQuery = Pick<ListVersionsQuery, 'status' | 'tag'> & {
   modelId?: string;
-  status?: ModelVersionStatus;
-  tag?: string;
   metrics: MetricCondition[];
   createdAfter?: Date;
   createdBefore?: Date;
-  order: 'asc' | 'desc';
+  order: NonNullable<ListVersionsQuery['order']>;
   /** Keyset position: created_at and id of the last row seen (cross-model), or version (one model). */
   after?: { version?: number; createdAt?: string; id?: string };
   limit: number;
   /** Permission filter on the owning models. */
   filter?: ModelFilter;
+};
+
+/** How a PENDING version settles: READY with its stored artifact, or FAILED. */
+export type VersionOutcome =
+  | { status: 'READY'; artifactKey: string; sha256: string; size: number }
+  | { status: 'FAILED'; reason: string };
+
+/** Versions with their metrics, tags and datasets. */
+export interface VersionStore {
+  insert(version: NewVersion, now: Date): Promise<void>;
+  /** Changes the mutable fields of a version. */
+  update(
+    id: string,
+    changes: UpdateVersionRequest,
+    actor: string,
+    now: Date,
+  ): Promise<void>;
+  /**
+   * Moves a PENDING version to READY or FAILED. Resolves to false when the
+   * version was not PENDING any more (another request settled it first).
+   */
+  settle(
+    id: string,
+    outcome: VersionOutcome,
+    actor: string,
+    now: Date,
+  ): Promise<boolean>;
+  get(modelId: string, version: number): Promise<StoredVersion | undefined>;
+  /** The version an alias of the named model points at. */
+  getByAlias(
+    modelName: string,
+    alias: string,
+  ): Promise<StoredVersion | undefined>;
+  getById(id: string): Promise<StoredVersion | undefined>;
+  /** The given versions of a model, by number. */
+  getMany(modelId: string, versions: number[]): Promise<StoredVersion[]>;
+  countForModel(modelId: string): Promise<number>;
+  /** Versions derived from any of the given versions. */
+  children(versionIds: string[]): Promise<StoredVersion[]>;
+  /** One page of versions, in the order the query asks for. */
+  list(query: VersionQuery): Promise<StoredVersion[]>;
+  /** Whether a version references this artifact key. */
+  isArtifactReferenced(artifactKey: string): Promise<boolean>;
 }
 
-/** SQL for versions, their metrics, tags and datasets. */
-export class VersionStore {
+/** Versions in `model_versions` and the tables of their metrics, tags and datasets. */
+export class DatabaseVersionStore implements VersionStore {
   constructor(private readonly db: Knex) {}
 
   async insert(version: NewVersion, now: Date): Promise<void> {
@@ -171,14 +214,9 @@ export class VersionStore {
     }
   }
 
-  /** Changes the mutable fields of a version. */
   async update(
     id: string,
-    changes: {
-      description?: string;
-      tags?: string[];
-      annotations?: Record<string, string>;
-    },
+    changes: UpdateVersionRequest,
     actor: string,
     now: Date,
   ): Promise<void> {
@@ -192,15 +230,9 @@ export class VersionStore {
     if (changes.tags !== undefined) await this.replaceTags(id, changes.tags);
   }
 
-  /**
-   * Moves a PENDING version to READY or FAILED. Resolves to false when the
-   * version was not PENDING any more (another request settled it first).
-   */
   async settle(
     id: string,
-    outcome:
-      | { status: 'READY'; artifactKey: string; sha256: string; size: number }
-      | { status: 'FAILED'; reason: string },
+    outcome: VersionOutcome,
     actor: string,
     now: Date,
   ): Promise<boolean> {
@@ -230,9 +262,8 @@ export class VersionStore {
   }
 
   /**
-   * The version an alias of the named model points at. One joined query
-   * instead of model, alias and version lookups: reading by alias is what
-   * serving systems do on every deploy and reload.
+   * One joined query instead of model, alias and version lookups: reading
+   * by alias is what serving systems do on every deploy and reload.
    */
   async getByAlias(
     modelName: string,
@@ -268,7 +299,6 @@ export class VersionStore {
     return Number(count);
   }
 
-  /** Versions derived from any of the given versions. */
   async children(versionIds: string[]): Promise<StoredVersion[]> {
     if (versionIds.length === 0) return [];
     return this.hydrate(
@@ -347,7 +377,6 @@ export class VersionStore {
     return this.hydrate(await q);
   }
 
-  /** Whether a version references this artifact key. */
   async isArtifactReferenced(artifactKey: string): Promise<boolean> {
     const row = await this.db('model_versions')
       .where({ artifact_key: artifactKey })

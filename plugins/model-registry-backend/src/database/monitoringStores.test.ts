@@ -3,6 +3,7 @@ import { FeatureDrift } from '@mlreg/plugin-model-registry-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { databases } from '../__testUtils__/startRegistry';
+import { ModelService } from '../service/ModelService';
 import { RegistryDatabase } from './RegistryDatabase';
 
 jest.setTimeout(60_000);
@@ -279,8 +280,8 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('shows health on models and removes the rows with a deleted model', async () => {
-      const fraud = await db.read.models.getByName('fraud');
-      expect(fraud?.health).toEqual({
+      const fraud = await new ModelService(db).get('fraud');
+      expect(fraud.health).toEqual({
         drift: {
           verdict: 'drift',
           windowEnd: at(120).toISOString(),

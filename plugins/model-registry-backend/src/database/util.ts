@@ -1,5 +1,3 @@
-import { Knex } from 'knex';
-
 /** Timestamps come back as Date (PostgreSQL) or epoch ms / text (SQLite). */
 export function toIsoString(value: Date | string | number): string {
   return new Date(value).toISOString();
@@ -33,40 +31,4 @@ export function groupBy<R, K>(rows: R[], key: (row: R) => K): Map<K, R[]> {
     else groups.set(k, [row]);
   }
   return groups;
-}
-
-/**
- * A correlated subquery: `column` of the newest row of `table` (ordered by
- * `orderBy`, descending) belonging to the model of the outer `models` row.
- * One index probe per model with an index on `(model_id, ...orderBy)`.
- */
-export function newestOfModel(
-  db: Knex,
-  table: string,
-  column: string,
-  orderBy: string[],
-): Knex.QueryBuilder {
-  return db(table)
-    .select(`${table}.${column}`)
-    .whereRaw(`${table}.model_id = models.id`)
-    .orderBy(orderBy.map(c => ({ column: `${table}.${c}`, order: 'desc' })))
-    .limit(1);
-}
-
-/**
- * The rows of `table` that are the newest of each of the given models: a
- * constant number of queries for a page of models, not one per model.
- */
-export function newestOfModels(
-  db: Knex,
-  table: string,
-  orderBy: string[],
-  modelIds: string[],
-): Knex.QueryBuilder {
-  return db(table).whereIn(
-    `${table}.id`,
-    db('models')
-      .whereIn('models.id', modelIds)
-      .select(newestOfModel(db, table, 'id', orderBy).as('newest_id')),
-  );
 }

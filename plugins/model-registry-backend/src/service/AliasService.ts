@@ -3,7 +3,7 @@ import {
   describeInvalidAlias,
   ModelAlias,
 } from '@mlreg/plugin-model-registry-common';
-import { RegistryDatabase } from '../database/RegistryDatabase';
+import { RegistryStores } from '../database/RegistryDatabase';
 import { Actor } from './Actor';
 import { ModelService } from './ModelService';
 import { recordChange } from './recordChange';
@@ -11,7 +11,7 @@ import { recordChange } from './recordChange';
 /** Domain rules for aliases, the promotion primitive. */
 export class AliasService {
   constructor(
-    private readonly db: RegistryDatabase,
+    private readonly db: RegistryStores,
     private readonly models: ModelService,
   ) {}
 

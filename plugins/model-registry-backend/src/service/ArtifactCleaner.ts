@@ -1,5 +1,5 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
-import { RegistryDatabase } from '../database/RegistryDatabase';
+import { RegistryStores } from '../database/RegistryDatabase';
 import { ArtifactStore } from '../storage/ArtifactStore';
 
 /**
@@ -9,7 +9,7 @@ import { ArtifactStore } from '../storage/ArtifactStore';
  */
 export class ArtifactCleaner {
   constructor(
-    private readonly db: RegistryDatabase,
+    private readonly db: RegistryStores,
     private readonly artifacts: ArtifactStore,
     private readonly logger: LoggerService,
     private readonly graceMs = 6 * 60 * 60_000,

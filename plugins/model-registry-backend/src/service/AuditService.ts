@@ -1,10 +1,10 @@
 import { AuditRecord, Page } from '@mlreg/plugin-model-registry-common';
-import { RegistryDatabase } from '../database/RegistryDatabase';
-import { decodeCursor, encodeCursor } from './cursor';
+import { RegistryStores } from '../database/RegistryDatabase';
+import { readPage } from './cursor';
 
 /** Reads the audit trail of a model, newest first. */
 export class AuditService {
-  constructor(private readonly db: RegistryDatabase) {}
+  constructor(private readonly db: RegistryStores) {}
 
   async list(query: {
     model: string;
@@ -14,24 +14,21 @@ export class AuditService {
     limit: number;
     cursor?: string;
   }): Promise<Page<AuditRecord>> {
-    const beforeId = query.cursor
-      ? decodeCursor(query.cursor, c =>
-          typeof c.before === 'number' ? c.before : undefined,
-        )
-      : undefined;
-    const rows = await this.db.read.audit.list({
-      modelName: query.model,
-      version: query.version,
-      action: query.action,
-      actor: query.actor,
-      beforeId,
-      limit: query.limit + 1,
+    return readPage({
+      cursor: query.cursor,
+      limit: query.limit,
+      accept: c =>
+        typeof c.before === 'number' ? { before: c.before } : undefined,
+      read: (after, limit) =>
+        this.db.read.audit.list({
+          modelName: query.model,
+          version: query.version,
+          action: query.action,
+          actor: query.actor,
+          beforeId: after?.before,
+          limit,
+        }),
+      position: last => ({ before: Number(last.id) }),
     });
-    if (rows.length <= query.limit) return { items: rows };
-    const page = rows.slice(0, query.limit);
-    return {
-      items: page,
-      nextCursor: encodeCursor({ before: Number(page[page.length - 1].id) }),
-    };
   }
 }

@@ -3,8 +3,8 @@ import {
   ListDeploymentsQuery,
   Page,
 } from '@mlreg/plugin-model-registry-common';
-import { RegistryDatabase } from '../database/RegistryDatabase';
-import { decodeCursor, timestampAndId, toPage } from './cursor';
+import { RegistryStores } from '../database/RegistryDatabase';
+import { readPage, timestampAndId } from './cursor';
 import { ModelService } from './ModelService';
 
 /**
@@ -13,7 +13,7 @@ import { ModelService } from './ModelService';
  */
 export class DeploymentService {
   constructor(
-    private readonly db: RegistryDatabase,
+    private readonly db: RegistryStores,
     private readonly models: ModelService,
   ) {}
 
@@ -23,18 +23,18 @@ export class DeploymentService {
     query: ListDeploymentsQuery & { limit: number },
   ): Promise<Page<Deployment>> {
     const model = await this.models.resolve(modelName);
-    const after = query.cursor
-      ? decodeCursor(query.cursor, timestampAndId('createdAt'))
-      : undefined;
-    const rows = await this.db.read.deployments.list({
-      modelId: model.id,
-      environment: query.environment,
-      after,
-      limit: query.limit + 1,
+    return readPage({
+      cursor: query.cursor,
+      limit: query.limit,
+      accept: c => timestampAndId(c, 'createdAt'),
+      read: (after, limit) =>
+        this.db.read.deployments.list({
+          modelId: model.id,
+          environment: query.environment,
+          after,
+          limit,
+        }),
+      position: last => ({ createdAt: last.createdAt, id: last.id }),
     });
-    return toPage(rows, query.limit, last => ({
-      createdAt: last.createdAt,
-      id: last.id,
-    }));
   }
 }

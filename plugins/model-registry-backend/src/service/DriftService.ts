@@ -4,8 +4,8 @@ import {
   Page,
   ReferenceProfile,
 } from '@mlreg/plugin-model-registry-common';
-import { RegistryDatabase } from '../database/RegistryDatabase';
-import { decodeCursor, timestampAndId, toPage } from './cursor';
+import { RegistryStores } from '../database/RegistryDatabase';
+import { readPage, timestampAndId } from './cursor';
 import { ModelService } from './ModelService';
 import { VersionService } from './VersionService';
 
@@ -15,7 +15,7 @@ import { VersionService } from './VersionService';
  */
 export class DriftService {
   constructor(
-    private readonly db: RegistryDatabase,
+    private readonly db: RegistryStores,
     private readonly models: ModelService,
     private readonly versions: VersionService,
   ) {}
@@ -26,20 +26,20 @@ export class DriftService {
     query: { version?: number; since?: Date; limit: number; cursor?: string },
   ): Promise<Page<DriftReport>> {
     const model = await this.models.resolve(modelName);
-    const after = query.cursor
-      ? decodeCursor(query.cursor, timestampAndId('windowEnd'))
-      : undefined;
-    const rows = await this.db.read.drift.listReports({
-      modelId: model.id,
-      version: query.version,
-      since: query.since,
-      after,
-      limit: query.limit + 1,
+    return readPage({
+      cursor: query.cursor,
+      limit: query.limit,
+      accept: c => timestampAndId(c, 'windowEnd'),
+      read: (after, limit) =>
+        this.db.read.drift.listReports({
+          modelId: model.id,
+          version: query.version,
+          since: query.since,
+          after,
+          limit,
+        }),
+      position: last => ({ windowEnd: last.windowEnd, id: last.id }),
     });
-    return toPage(rows, query.limit, last => ({
-      windowEnd: last.windowEnd,
-      id: last.id,
-    }));
   }
 
   /** The reference profile of a version; 404 when the version or its profile is missing. */

@@ -1,5 +1,5 @@
 import { Kpi } from '@mlreg/plugin-model-registry-common';
-import { RegistryDatabase } from '../database/RegistryDatabase';
+import { RegistryStores } from '../database/RegistryDatabase';
 import { Actor } from './Actor';
 import { ModelService } from './ModelService';
 import { recordChange } from './recordChange';
@@ -18,7 +18,7 @@ export interface KpiInput {
 /** Business KPIs of models and versions, with their history. */
 export class KpiService {
   constructor(
-    private readonly db: RegistryDatabase,
+    private readonly db: RegistryStores,
     private readonly models: ModelService,
     private readonly versions: VersionService,
   ) {}

@@ -3,7 +3,7 @@ import {
   LineageGraph,
   LineageNode,
 } from '@mlreg/plugin-model-registry-common';
-import { RegistryDatabase } from '../database/RegistryDatabase';
+import { RegistryStores } from '../database/RegistryDatabase';
 import { StoredVersion } from '../database/VersionStore';
 import { ModelService } from './ModelService';
 
@@ -20,7 +20,7 @@ export type ConsumerLookup = (
  */
 export class LineageService {
   constructor(
-    private readonly db: RegistryDatabase,
+    private readonly db: RegistryStores,
     private readonly models: ModelService,
     private readonly findConsumers: ConsumerLookup,
   ) {}

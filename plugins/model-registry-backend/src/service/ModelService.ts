@@ -3,43 +3,77 @@ import {
   CreateModelRequest,
   describeInvalidModelName,
   Model,
-  ModelLinks,
+  ModelHealth,
   Page,
+  UpdateModelRequest,
 } from '@mlreg/plugin-model-registry-common';
 import { randomUUID } from 'node:crypto';
-import {
-  ModelChanges,
-  ModelQuery,
-  ModelRef,
-  StoredModel,
-} from '../database/ModelStore';
-import { RegistryDatabase } from '../database/RegistryDatabase';
+import { ModelQuery, ModelRef, StoredModel } from '../database/ModelStore';
+import { RegistryStores, Stores } from '../database/RegistryDatabase';
 import { isUniqueViolation } from '../database/util';
 import { Actor } from './Actor';
-import { decodeCursor, encodeCursor } from './cursor';
+import { readPage } from './cursor';
 import { recordChange } from './recordChange';
 
-/** Strips the internal id from a stored model. */
-export function publicModel({ id: _id, ...model }: StoredModel): Model {
-  return model;
+/** A stored model with its health, as the registry shows it. */
+export type ModelWithHealth = StoredModel & { health: ModelHealth };
+
+/**
+ * Strips the internal id from a model. A model loaded without its health,
+ * as for permission checks (no rule looks at health), shows none.
+ */
+export function publicModel({
+  id: _id,
+  health = {},
+  ...model
+}: StoredModel & { health?: ModelHealth }): Model {
+  return { ...model, health };
 }
 
 /**
  * A model as the audit trail records it: its own fields, without what is
  * derived from versions, deployments and drift reports.
  */
-function auditedModel(model: StoredModel) {
+function auditedModel(model: StoredModel & { health?: ModelHealth }) {
   const {
+    id: _id,
     health: _health,
     keyMetricValue: _keyMetricValue,
     ...fields
-  } = publicModel(model);
+  } = model;
   return fields;
+}
+
+/**
+ * Adds each model's health: its newest drift report and deployment, read
+ * from their stores in one query each, whatever the number of models.
+ */
+async function withHealth(
+  stores: Pick<Stores, 'drift' | 'deployments'>,
+  models: StoredModel[],
+): Promise<ModelWithHealth[]> {
+  if (models.length === 0) return [];
+  const ids = models.map(m => m.id);
+  // Sequential on purpose: inside a transaction all queries share one
+  // connection, which must not run two queries at once.
+  const drift = await stores.drift.latestForModels(ids);
+  const deployments = await stores.deployments.latestForModels(ids);
+  return models.map(model => {
+    const driftHealth = drift.get(model.id);
+    const lastDeployment = deployments.get(model.id);
+    return {
+      ...model,
+      health: {
+        ...(driftHealth ? { drift: driftHealth } : {}),
+        ...(lastDeployment ? { lastDeployment } : {}),
+      },
+    };
+  });
 }
 
 /** Domain rules for models: naming, uniqueness, archiving, deletion. */
 export class ModelService {
-  constructor(private readonly db: RegistryDatabase) {}
+  constructor(private readonly db: RegistryStores) {}
 
   async create(request: CreateModelRequest, actor: Actor): Promise<Model> {
     const invalid = describeInvalidModelName(request.name);
@@ -63,7 +97,9 @@ export class ModelService {
           },
           now,
         );
-        const created = (await stores.models.getByName(request.name))!;
+        const [created] = await withHealth(stores, [
+          (await stores.models.getByName(request.name))!,
+        ]);
         await recordChange(stores, actor, now, {
           action: 'model.create',
           event: 'model.created',
@@ -89,10 +125,10 @@ export class ModelService {
     return model;
   }
 
-  async getStored(name: string): Promise<StoredModel> {
+  async getStored(name: string): Promise<ModelWithHealth> {
     const model = await this.db.read.models.getByName(name);
     if (!model) throw new NotFoundError(`model "${name}" not found`);
-    return model;
+    return (await withHealth(this.db.read, [model]))[0];
   }
 
   async get(name: string): Promise<Model> {
@@ -105,35 +141,29 @@ export class ModelService {
       cursor?: string;
     },
   ): Promise<Page<Model>> {
-    const { cursor, limit, ...rest } = query;
-    const after = cursor
-      ? decodeCursor(cursor, c =>
-          (typeof c.value === 'string' || typeof c.value === 'number') &&
-          typeof c.name === 'string'
-            ? { value: c.value, name: c.name }
-            : undefined,
-        )
-      : undefined;
-    const { items, sortValues } = await this.db.read.models.list({
-      ...rest,
-      after,
-      // One extra row tells whether there is a next page.
-      limit: limit + 1,
-    });
-    if (items.length <= limit) return { items: items.map(publicModel) };
-    const last = limit - 1;
-    return {
-      items: items.slice(0, limit).map(publicModel),
-      nextCursor: encodeCursor({
-        value: sortValues[last],
-        name: items[last].name,
+    const { cursor, ...rest } = query;
+    const page = await readPage({
+      cursor,
+      limit: query.limit,
+      accept: c =>
+        (typeof c.value === 'string' || typeof c.value === 'number') &&
+        typeof c.name === 'string'
+          ? { value: c.value, name: c.name }
+          : undefined,
+      read: (after, limit) =>
+        this.db.read.models.list({ ...rest, after, limit }),
+      position: last => ({
+        value: query.sort === 'name' ? last.name : last[query.sort],
+        name: last.name,
       }),
-    };
+    });
+    const items = await withHealth(this.db.read, page.items);
+    return { ...page, items: items.map(publicModel) };
   }
 
   async update(
     name: string,
-    changes: ModelChanges & { links?: ModelLinks },
+    changes: UpdateModelRequest,
     actor: Actor,
   ): Promise<Model> {
     await this.db.transaction(async stores => {
@@ -143,7 +173,9 @@ export class ModelService {
       );
       const now = new Date();
       await stores.models.update(before.id, changes, actor.ref, now);
-      const after = (await stores.models.getByName(name))!;
+      const [after] = await withHealth(stores, [
+        (await stores.models.getByName(name))!,
+      ]);
       await recordChange(stores, actor, now, {
         action: 'model.update',
         event: 'model.updated',

@@ -1,5 +1,5 @@
 import { PortfolioSummary } from '@mlreg/plugin-model-registry-common';
-import { RegistryDatabase } from '../database/RegistryDatabase';
+import { RegistryStores } from '../database/RegistryDatabase';
 import { ModelFilter } from '../permissions/rules';
 
 /** Tells which of the given entity refs are entities of the catalog. */
@@ -8,7 +8,7 @@ export type EntityLookup = (entityRefs: string[]) => Promise<Set<string>>;
 /** Figures over the whole portfolio of models, for the Models page. */
 export class PortfolioService {
   constructor(
-    private readonly db: RegistryDatabase,
+    private readonly db: RegistryStores,
     private readonly findEntities: EntityLookup,
   ) {}
 

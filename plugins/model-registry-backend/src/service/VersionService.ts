@@ -5,20 +5,17 @@ import {
   ModelVersionStatus,
   Page,
   RegisterVersionRequest,
+  UpdateVersionRequest,
   ComparisonRow,
   VersionComparison,
 } from '@mlreg/plugin-model-registry-common';
 import { randomUUID } from 'node:crypto';
-import { RegistryDatabase, Stores } from '../database/RegistryDatabase';
-import {
-  MetricCondition,
-  StoredVersion,
-  VersionQuery,
-} from '../database/VersionStore';
+import { RegistryStores, Stores } from '../database/RegistryDatabase';
+import { MetricCondition, StoredVersion } from '../database/VersionStore';
 import { ModelFilter } from '../permissions/rules';
 import { ArtifactStore, artifactKey } from '../storage/ArtifactStore';
 import { Actor } from './Actor';
-import { decodeCursor, encodeCursor, timestampAndId } from './cursor';
+import { readPage, timestampAndId } from './cursor';
 import { ModelService } from './ModelService';
 import { recordChange } from './recordChange';
 
@@ -31,6 +28,12 @@ export function publicVersion({
 }: StoredVersion): ModelVersion {
   return version;
 }
+
+/**
+ * Where a page of versions ends: the versions of one model go by number, a
+ * search across models by creation time.
+ */
+type VersionPosition = { version: number } | { createdAt: string; id: string };
 
 /** A query of versions across models or within one. */
 export interface VersionListQuery {
@@ -52,7 +55,7 @@ export interface VersionListQuery {
  */
 export class VersionService {
   constructor(
-    private readonly db: RegistryDatabase,
+    private readonly db: RegistryStores,
     private readonly models: ModelService,
     private readonly artifacts: ArtifactStore,
     private readonly maxArtifactBytes: number,
@@ -167,51 +170,39 @@ export class VersionService {
     const model = query.model
       ? await this.models.resolve(query.model)
       : undefined;
-    const after = query.cursor
-      ? decodeCursor(query.cursor, c => {
-          if (model) {
-            return typeof c.version === 'number'
-              ? { version: c.version }
-              : undefined;
-          }
-          return timestampAndId('createdAt')(c);
-        })
-      : undefined;
-    const dbQuery: VersionQuery = {
-      modelId: model?.id,
-      status: query.status,
-      tag: query.tag,
-      metrics: query.metrics ?? [],
-      createdAfter: query.createdAfter,
-      createdBefore: query.createdBefore,
-      order: query.order ?? 'desc',
-      after,
-      limit: query.limit + 1,
-      filter: query.filter,
-    };
-    const rows = await this.db.read.versions.list(dbQuery);
-    if (rows.length <= query.limit) return { items: rows.map(publicVersion) };
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(publicVersion),
-      nextCursor: encodeCursor(
+    const page = await readPage<StoredVersion, VersionPosition>({
+      cursor: query.cursor,
+      limit: query.limit,
+      accept: model
+        ? c =>
+            typeof c.version === 'number' ? { version: c.version } : undefined
+        : c => timestampAndId(c, 'createdAt'),
+      read: (after, limit) =>
+        this.db.read.versions.list({
+          modelId: model?.id,
+          status: query.status,
+          tag: query.tag,
+          metrics: query.metrics ?? [],
+          createdAfter: query.createdAfter,
+          createdBefore: query.createdBefore,
+          order: query.order ?? 'desc',
+          after,
+          limit,
+          filter: query.filter,
+        }),
+      position: last =>
         model
           ? { version: last.version }
           : { createdAt: last.createdAt, id: last.id },
-      ),
-    };
+    });
+    return { ...page, items: page.items.map(publicVersion) };
   }
 
   /** Changes what may change on any version: description, tags, annotations. */
   async update(
     modelName: string,
     version: number,
-    changes: {
-      description?: string;
-      tags?: string[];
-      annotations?: Record<string, string>;
-    },
+    changes: UpdateVersionRequest,
     actor: Actor,
   ): Promise<ModelVersion> {
     const before = await this.getStored(modelName, version);
