@@ -139,9 +139,14 @@ export const modelRegistryPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             auditor: deps.auditor,
+            logger,
             services,
             version: packageJson.version,
             onChange: () => dispatcher.poke(),
+            validateResponses:
+              config.getOptionalBoolean(
+                'modelRegistry.api.validateResponses',
+              ) ?? false,
           }),
         );
         deps.httpRouter.addAuthPolicy({

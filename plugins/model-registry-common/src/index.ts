@@ -1,5 +1,6 @@
 /**
- * Types, permissions and the API client shared by the Model Registry packages.
+ * The API contract shared by the Model Registry packages: schemas, types,
+ * operations and the typed client; permissions; the `Model` entity.
  *
  * @packageDocumentation
  */
@@ -8,3 +9,4 @@ export * from './types';
 export * from './validation';
 export * from './api';
 export * from './entity';
+export * as modelRegistrySchemas from './schema';

@@ -43,6 +43,8 @@ export async function startRegistry(
           ...options.rootConfig,
           modelRegistry: {
             storage: { filesystem: { rootDir: artifactDir.resolve('store') } },
+            // Every answer of every test is checked against the API document.
+            api: { validateResponses: true },
             ...options.config,
           },
         },

@@ -533,9 +533,10 @@ describe.each(databases.eachSupportedId())('REST API (%s)', databaseId => {
     const page =
       deployments.responses['200'].content['application/json'].schema;
     expect(page.properties.items.items).toEqual({ $ref: '#/$defs/Deployment' });
-    expect(page.$defs.Deployment.properties.status.enum).toContain(
-      'rolled-back',
-    );
+    expect(page.$defs.Deployment.properties.status).toEqual({
+      $ref: '#/$defs/DeploymentStatus',
+    });
+    expect(page.$defs.DeploymentStatus.enum).toContain('rolled-back');
     expect(
       res.body.paths['/models/{name}/versions/{version}/reference-profile'].get
         .responses['404'],
@@ -554,5 +555,37 @@ describe.each(databases.eachSupportedId())('REST API (%s)', databaseId => {
       ),
     );
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('stores exactly the bytes sent, whatever their Content-Type', async () => {
+    await createModel('xgb-ranker');
+    const samples = [
+      ['application/json', '{"trees":[1,2,3]}'],
+      ['application/x-www-form-urlencoded', 'a=1&b=2'],
+      ['text/plain', 'plain text weights'],
+    ];
+    for (const [contentType, text] of samples) {
+      const version = await registerVersion('xgb-ranker');
+      const bytes = Buffer.from(text);
+      const uploaded = await api()
+        .put(`${base}/models/xgb-ranker/versions/${version.version}/artifact`)
+        .set('Content-Type', contentType)
+        .send(text)
+        .expect(200);
+      expect(uploaded.body.artifact).toMatchObject({
+        size: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      });
+      const download = await api()
+        .get(`${base}/models/xgb-ranker/versions/${version.version}/artifact`)
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', c => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
+      expect(download.body.equals(bytes)).toBe(true);
+    }
   });
 });

@@ -421,6 +421,98 @@ function corpus(): BadRequest[] {
     path: `${m}/good-model/versions/2`,
     body: { metrics: [] },
   });
+  // text a database would refuse or silently change, in bodies, keys,
+  // paths and query strings
+  for (const bad of [
+    'a\u0000b',
+    'a\uFFFFb',
+    'a\uFFFEb',
+    'a\uD800b',
+    'a\uDC00',
+  ]) {
+    c.push({
+      method: 'post',
+      path: m,
+      body: { name: 'texts', owner: 'group:default/a', description: bad },
+    });
+    c.push({
+      method: 'patch',
+      path: `${m}/good-model`,
+      body: { description: bad },
+    });
+    c.push({
+      method: 'post',
+      path: `${m}/good-model/versions`,
+      body: { parameters: { optimizer: bad } },
+    });
+    c.push({
+      method: 'post',
+      path: `${m}/good-model/versions`,
+      body: { modelCard: { intendedUse: bad } },
+    });
+    c.push({
+      method: 'post',
+      path: `${m}/good-model/versions/1/fail`,
+      body: { reason: bad },
+    });
+    c.push({
+      method: 'put',
+      path: `${m}/good-model/kpis/revenue`,
+      body: { value: 1, unit: bad },
+    });
+  }
+  // (an unpaired surrogate has no UTF-8 form, so it cannot be in a URL)
+  for (const bad of ['\u0000', 'a\u0000b', 'a\uFFFFb', 'a\uFFFEb']) {
+    const q = encodeURIComponent(bad);
+    c.push({ method: 'get', path: `${m}?search=${q}` });
+    c.push({ method: 'get', path: `${m}?owner=${q}` });
+    c.push({ method: 'get', path: `${m}/good-model/audit?actor=${q}` });
+    c.push({ method: 'get', path: `${m}/${q}` });
+  }
+  // keys that are JavaScript property names are stored or refused, never
+  // dropped: __proto__ cannot be an ordinary key
+  c.push({
+    method: 'post',
+    path: `${m}/good-model/versions`,
+    raw: '{"parameters":{"__proto__":1,"lr":0.1}}',
+    contentType: 'application/json',
+  });
+  c.push({
+    method: 'post',
+    path: `${m}/good-model/versions`,
+    raw: '{"annotations":{"__proto__":"x"}}',
+    contentType: 'application/json',
+  });
+  // numbers beyond the database's integer columns
+  for (const big of [2 ** 31, 2 ** 53, 1e300]) {
+    c.push({
+      method: 'put',
+      path: `${m}/good-model/aliases/champion`,
+      body: { version: big },
+    });
+    c.push({
+      method: 'put',
+      path: `${m}/good-model/kpis/revenue`,
+      body: { value: 1, version: big },
+    });
+    c.push({
+      method: 'post',
+      path: `${m}/good-model/versions`,
+      body: {
+        parent: { model: 'good-model', version: big, relation: 'retrained' },
+      },
+    });
+    c.push({
+      method: 'post',
+      path: `${m}/good-model/versions`,
+      body: { metrics: [{ key: 'auc', value: 1, step: big }] },
+    });
+    c.push({
+      method: 'post',
+      path: `${m}/good-model/versions`,
+      body: { artifact: { uri: 'https://x.example/m', size: big * 1e10 } },
+    });
+  }
   return c;
 }
 

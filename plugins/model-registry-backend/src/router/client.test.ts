@@ -1,5 +1,7 @@
 import { ModelRegistryClient } from '@mlreg/plugin-model-registry-common';
 import { mockCredentials } from '@backstage/backend-test-utils';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { AddressInfo } from 'node:net';
 import { startRegistry } from '../__testUtils__/startRegistry';
 import { RegistryDatabase } from '../database/RegistryDatabase';
@@ -218,5 +220,54 @@ describe('ModelRegistryClient against the real backend', () => {
     );
     await client.deleteModel('empty', o);
     await expect(client.getModel('empty', o)).rejects.toThrow(/404/);
+  });
+
+  it('uploads artifacts from a Node stream, a web stream and bytes', async () => {
+    const { server } = await startRegistry('SQLITE_3');
+    const { port } = server.address() as AddressInfo;
+    const baseUrl = `http://localhost:${port}/api/model-registry`;
+    const client = new ModelRegistryClient({
+      discoveryApi: { getBaseUrl: async () => baseUrl },
+    });
+    const o = { token: mockCredentials.user.token('user:default/dana') };
+    await client.createModel(
+      { name: 'ranker', owner: 'group:default/data-science' },
+      o,
+    );
+    const chunks = [Buffer.alloc(300_000, 1), Buffer.from('tail')];
+    const bytes = Buffer.concat(chunks);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const bodies = [
+      Readable.from(chunks),
+      Readable.toWeb(Readable.from(chunks)) as ReadableStream<Uint8Array>,
+      new Uint8Array(bytes),
+    ];
+    for (const [index, body] of bodies.entries()) {
+      await client.registerVersion('ranker', {}, o);
+      const ready = await client.uploadArtifact(
+        'ranker',
+        index + 1,
+        body,
+        { sha256 },
+        o,
+      );
+      expect(ready).toMatchObject({
+        status: 'READY',
+        artifact: { sha256, size: bytes.length },
+      });
+      const download = await fetch(
+        await client.getArtifactUrl('ranker', index + 1),
+        { headers: { Authorization: `Bearer ${o.token}` } },
+      );
+      expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(
+        true,
+      );
+    }
+
+    await client.registerVersion('ranker', {}, o);
+    await expect(
+      client.uploadArtifact('ranker', 4, 'other bytes', { sha256 }, o),
+    ).rejects.toMatchObject({ statusCode: 400 });
+    expect((await client.getVersion('ranker', 4, o)).status).toBe('PENDING');
   });
 });

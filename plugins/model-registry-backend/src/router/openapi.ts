@@ -46,7 +46,7 @@ function objectProperties(schema: z.ZodType | undefined) {
 /** The OpenAPI 3.1 document of the REST API, generated from the route table. */
 export function buildOpenApiDocument(routes: Route[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of routes) {
+  for (const { operationId, operation: r } of routes) {
     const path = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
     const parameters = [
       ...objectProperties(r.params).map(p => ({
@@ -70,7 +70,7 @@ export function buildOpenApiDocument(routes: Route[], version: string) {
     };
     const errors: Record<string, string> = {
       '400': 'Invalid input',
-      ...(r.unauthenticated ? {} : { '401': 'Missing or invalid credentials' }),
+      ...(r.auth === 'none' ? {} : { '401': 'Missing or invalid credentials' }),
       ...(r.permissions.length > 0 ? { '403': 'Not permitted' } : {}),
       ...(r.path.includes(':') ? { '404': 'Not found' } : {}),
       ...(r.method !== 'get'
@@ -90,7 +90,7 @@ export function buildOpenApiDocument(routes: Route[], version: string) {
     paths[path] = {
       ...paths[path],
       [r.method]: {
-        operationId: r.operationId,
+        operationId,
         summary: r.summary,
         tags: [r.tag],
         ...(r.permissions.length > 0
@@ -100,7 +100,7 @@ export function buildOpenApiDocument(routes: Route[], version: string) {
                 .join(', ')}`,
             }
           : {}),
-        ...(r.unauthenticated ? { security: [] } : {}),
+        ...(r.auth === 'none' ? { security: [] } : {}),
         ...(parameters.length > 0 ? { parameters } : {}),
         ...(r.body
           ? {
@@ -110,7 +110,7 @@ export function buildOpenApiDocument(routes: Route[], version: string) {
               },
             }
           : {}),
-        ...(r.streamBody
+        ...(r.upload
           ? {
               requestBody: {
                 required: true,

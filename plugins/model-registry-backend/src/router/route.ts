@@ -1,50 +1,63 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  ModelRegistryOperationId,
+  modelRegistryOperations,
+  OperationDefinition,
+  OperationResponse,
+} from '@mlreg/plugin-model-registry-common';
 import express from 'express';
 import { z } from 'zod';
 
+type Operations = typeof modelRegistryOperations;
+
+/** The validated value of one part of a request, or `{}` when absent. */
+type Parsed<D, Part extends 'params' | 'query' | 'body'> = D extends {
+  [P in Part]: infer S;
+}
+  ? S extends z.ZodType
+    ? z.output<S>
+    : never
+  : {};
+
 /** What a handler receives: validated input and the caller. */
-export interface RouteInput<P, Q, B> {
-  params: P;
-  query: Q;
-  body: B;
+export interface RouteInput<K extends ModelRegistryOperationId> {
+  params: Parsed<Operations[K], 'params'>;
+  query: Parsed<Operations[K], 'query'>;
+  body: Parsed<Operations[K], 'body'>;
   credentials: BackstageCredentials;
   req: express.Request;
   res: express.Response;
 }
 
 /**
- * One endpoint: its validation, documentation and handler in one place.
- * The handler's return value is sent as JSON with `status`; a handler that
- * answers by itself (a stream, a redirect) returns undefined.
+ * One implemented operation. The handler's answer is sent as JSON with the
+ * operation's status; a handler that answers by itself (a stream, a
+ * redirect) or has nothing to say (204) resolves to undefined.
  */
-export interface Route<P = any, Q = any, B = any> {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  /** Express path, e.g. `/models/:name`. */
-  path: string;
-  operationId: string;
-  summary: string;
-  tag: string;
-  /** Permission names checked, for the documentation. */
-  permissions: string[];
-  params?: z.ZodType<P, any>;
-  query?: z.ZodType<Q, any>;
-  body?: z.ZodType<B, any>;
-  /** The request body is a byte stream (artifact upload), not JSON. */
-  streamBody?: boolean;
-  status: number;
-  response?: z.ZodType;
-  responseDescription: string;
-  /** Sent unauthenticated (health). */
-  unauthenticated?: boolean;
-  /**
-   * Also accepts the user cookie of Backstage's cookie auth, for links the
-   * browser follows without a token (artifact downloads).
-   */
-  userCookie?: boolean;
-  handler: (input: RouteInput<P, Q, B>) => Promise<unknown>;
+export interface Route {
+  operationId: ModelRegistryOperationId;
+  operation: OperationDefinition;
+  /** Called with input validated by the operation's schemas. */
+  handler: (input: {
+    params: unknown;
+    query: unknown;
+    body: unknown;
+    credentials: BackstageCredentials;
+    req: express.Request;
+    res: express.Response;
+  }) => Promise<unknown>;
 }
 
-/** Keeps each route's types while collecting routes of different shapes. */
-export function route<P, Q, B>(definition: Route<P, Q, B>): Route {
-  return definition as Route;
+/** Implements an operation of the API contract. */
+export function route<K extends ModelRegistryOperationId>(
+  operationId: K,
+  handler: (
+    input: RouteInput<K>,
+  ) => Promise<OperationResponse<K> | undefined | void>,
+): Route {
+  return {
+    operationId,
+    operation: modelRegistryOperations[operationId],
+    handler: handler as unknown as Route['handler'],
+  };
 }

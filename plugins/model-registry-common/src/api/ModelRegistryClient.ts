@@ -1,5 +1,10 @@
 import { ResponseError } from '@backstage/errors';
 import {
+  ModelRegistryOperationId,
+  modelRegistryOperations,
+  OperationResponse,
+} from './operations';
+import {
   AuditQuery,
   AuditRecord,
   CreateModelRequest,
@@ -22,6 +27,7 @@ import {
   RegisterVersionRequest,
   SetKpiRequest,
   UpdateModelRequest,
+  UpdateVersionRequest,
   VersionComparison,
 } from '../types';
 
@@ -37,6 +43,19 @@ export interface ModelRegistryRequestOptions {
 }
 
 type Options = ModelRegistryRequestOptions;
+
+/**
+ * The bytes of an artifact: anything `fetch` sends, or a stream (a web
+ * `ReadableStream`, or any async iterable of chunks such as a Node.js
+ * `Readable` from `fs.createReadStream`), sent without buffering it.
+ */
+export type ArtifactBody =
+  | Blob
+  | ArrayBuffer
+  | Uint8Array
+  | string
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array>;
 
 /** The Model Registry REST API, as one typed interface. */
 export interface ModelRegistryApi {
@@ -69,17 +88,24 @@ export interface ModelRegistryApi {
   updateVersion(
     model: string,
     version: number,
-    changes: {
-      description?: string;
-      tags?: string[];
-      annotations?: Record<string, string>;
-    },
+    changes: UpdateVersionRequest,
     options?: Options,
   ): Promise<ModelVersion>;
   failVersion(
     model: string,
     version: number,
     reason: string,
+    options?: Options,
+  ): Promise<ModelVersion>;
+  /**
+   * Uploads the artifact of a PENDING version, streamed; the version becomes
+   * READY. With `sha256`, the registry refuses bytes of another digest.
+   */
+  uploadArtifact(
+    model: string,
+    version: number,
+    body: ArtifactBody,
+    upload?: { sha256?: string },
     options?: Options,
   ): Promise<ModelVersion>;
   /** URL of a version's artifact, for links and downloads. */
@@ -143,11 +169,16 @@ export interface ModelRegistryApi {
   getPortfolioSummary(options?: Options): Promise<PortfolioSummary>;
 }
 
-const e = encodeURIComponent;
+/** What a call fills in: path parameters, query and JSON body. */
+interface CallInput {
+  params?: Record<string, string | number>;
+  query?: object;
+  body?: unknown;
+}
 
-function queryString(query: object): string {
+function queryString(query: object | undefined): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
+  for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) {
       params.append(key, String(item));
@@ -157,9 +188,19 @@ function queryString(query: object): string {
   return qs ? `?${qs}` : '';
 }
 
+function isStream(body: ArtifactBody): boolean {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    (Symbol.asyncIterator in body || 'getReader' in body)
+  );
+}
+
 /**
  * A client of the Model Registry REST API, usable in the browser (with the
- * frontend's fetchApi) and in backends (with a service token).
+ * frontend's fetchApi) and in backends (with a service token). Every call
+ * is one operation of `modelRegistryOperations`: its path, method and
+ * answer type come from there.
  */
 export class ModelRegistryClient implements ModelRegistryApi {
   private readonly discovery: ModelRegistryDiscovery;
@@ -173,54 +214,57 @@ export class ModelRegistryClient implements ModelRegistryApi {
     this.fetchFn = options.fetchApi?.fetch ?? fetch;
   }
 
-  getHealth(): Promise<HealthStatus> {
-    return this.request('GET', '/health');
+  getHealth() {
+    return this.call('getHealth', {});
   }
 
   listModels(query: ListModelsQuery = {}, options?: Options) {
-    return this.request<Page<Model>>(
-      'GET',
-      `/models${queryString(query)}`,
+    return this.call('listModels', { query }, options);
+  }
+
+  getModel(name: string, options?: Options) {
+    return this.call('getModel', { params: { name } }, options);
+  }
+
+  createModel(request: CreateModelRequest, options?: Options) {
+    return this.call('createModel', { body: request }, options);
+  }
+
+  updateModel(name: string, changes: UpdateModelRequest, options?: Options) {
+    return this.call(
+      'updateModel',
+      { params: { name }, body: changes },
       options,
     );
   }
 
-  getModel(name: string, options?: Options) {
-    return this.request<Model>('GET', `/models/${e(name)}`, options);
-  }
-
-  createModel(request: CreateModelRequest, options?: Options) {
-    return this.request<Model>('POST', '/models', options, request);
-  }
-
-  updateModel(name: string, changes: UpdateModelRequest, options?: Options) {
-    return this.request<Model>('PATCH', `/models/${e(name)}`, options, changes);
-  }
-
   archiveModel(name: string, options?: Options) {
-    return this.request<Model>('POST', `/models/${e(name)}/archive`, options);
+    return this.call('archiveModel', { params: { name } }, options);
   }
 
   restoreModel(name: string, options?: Options) {
-    return this.request<Model>('POST', `/models/${e(name)}/restore`, options);
+    return this.call('restoreModel', { params: { name } }, options);
   }
 
   deleteModel(name: string, options?: Options) {
-    return this.request<void>('DELETE', `/models/${e(name)}`, options);
+    return this.call('deleteModel', { params: { name } }, options);
   }
 
   listVersions(query: ListVersionsQuery, options?: Options) {
     const { model, ...rest } = query;
-    const path = model
-      ? `/models/${e(model)}/versions${queryString(rest)}`
-      : `/versions${queryString(rest)}`;
-    return this.request<Page<ModelVersion>>('GET', path, options);
+    return model
+      ? this.call(
+          'listVersions',
+          { params: { name: model }, query: rest },
+          options,
+        )
+      : this.call('searchVersions', { query: rest }, options);
   }
 
   getVersion(model: string, version: number, options?: Options) {
-    return this.request<ModelVersion>(
-      'GET',
-      `/models/${e(model)}/versions/${version}`,
+    return this.call(
+      'getVersion',
+      { params: { name: model, version } },
       options,
     );
   }
@@ -230,29 +274,23 @@ export class ModelRegistryClient implements ModelRegistryApi {
     request: RegisterVersionRequest,
     options?: Options,
   ) {
-    return this.request<ModelVersion>(
-      'POST',
-      `/models/${e(model)}/versions`,
+    return this.call(
+      'registerVersion',
+      { params: { name: model }, body: request },
       options,
-      request,
     );
   }
 
   updateVersion(
     model: string,
     version: number,
-    changes: {
-      description?: string;
-      tags?: string[];
-      annotations?: Record<string, string>;
-    },
+    changes: UpdateVersionRequest,
     options?: Options,
   ) {
-    return this.request<ModelVersion>(
-      'PATCH',
-      `/models/${e(model)}/versions/${version}`,
+    return this.call(
+      'updateVersion',
+      { params: { name: model, version }, body: changes },
       options,
-      changes,
     );
   }
 
@@ -262,76 +300,92 @@ export class ModelRegistryClient implements ModelRegistryApi {
     reason: string,
     options?: Options,
   ) {
-    return this.request<ModelVersion>(
-      'POST',
-      `/models/${e(model)}/versions/${version}/fail`,
+    return this.call(
+      'failVersion',
+      { params: { name: model, version }, body: { reason } },
       options,
-      { reason },
     );
   }
 
+  async uploadArtifact(
+    model: string,
+    version: number,
+    body: ArtifactBody,
+    upload: { sha256?: string } = {},
+    options?: Options,
+  ) {
+    const response = await this.send(
+      'uploadArtifact',
+      { params: { name: model, version }, query: upload },
+      options,
+      {
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body: body as BodyInit,
+        // Streams are sent as they are read: fetch needs half duplex for that.
+        ...(isStream(body) ? { duplex: 'half' } : {}),
+      },
+    );
+    return (await response.json()) as OperationResponse<'uploadArtifact'>;
+  }
+
   async getArtifactUrl(model: string, version: number): Promise<string> {
-    const baseUrl = await this.discovery.getBaseUrl('model-registry');
-    return `${baseUrl}/models/${e(model)}/versions/${version}/artifact`;
+    return this.url('downloadArtifact', { params: { name: model, version } });
   }
 
   compareVersions(model: string, versions: number[], options?: Options) {
-    return this.request<VersionComparison>(
-      'GET',
-      `/models/${e(model)}/compare?versions=${versions.join(',')}`,
+    return this.call(
+      'compareVersions',
+      { params: { name: model }, query: { versions: versions.join(',') } },
       options,
     );
   }
 
   async getMetricTrend(model: string, key: string, options?: Options) {
-    const { items } = await this.request<{ items: MetricTrendPoint[] }>(
-      'GET',
-      `/models/${e(model)}/metrics/${e(key)}/trend`,
+    const { items } = await this.call(
+      'metricTrend',
+      { params: { name: model, key } },
       options,
     );
     return items;
   }
 
   async listAliases(model: string, options?: Options) {
-    const { items } = await this.request<{ items: ModelAlias[] }>(
-      'GET',
-      `/models/${e(model)}/aliases`,
+    const { items } = await this.call(
+      'listAliases',
+      { params: { name: model } },
       options,
     );
     return items;
   }
 
   getVersionByAlias(model: string, alias: string, options?: Options) {
-    return this.request<ModelVersion>(
-      'GET',
-      `/models/${e(model)}/aliases/${e(alias)}`,
+    return this.call(
+      'getVersionByAlias',
+      { params: { name: model, alias } },
       options,
     );
   }
 
   setAlias(model: string, alias: string, version: number, options?: Options) {
-    return this.request<ModelAlias>(
-      'PUT',
-      `/models/${e(model)}/aliases/${e(alias)}`,
+    return this.call(
+      'setAlias',
+      { params: { name: model, alias }, body: { version } },
       options,
-      {
-        version,
-      },
     );
   }
 
   deleteAlias(model: string, alias: string, options?: Options) {
-    return this.request<void>(
-      'DELETE',
-      `/models/${e(model)}/aliases/${e(alias)}`,
+    return this.call(
+      'deleteAlias',
+      { params: { name: model, alias } },
       options,
     );
   }
 
   async listKpis(model: string, options?: Options) {
-    const { items } = await this.request<{ items: Kpi[] }>(
-      'GET',
-      `/models/${e(model)}/kpis`,
+    const { items } = await this.call(
+      'listKpis',
+      { params: { name: model } },
       options,
     );
     return items;
@@ -343,35 +397,30 @@ export class ModelRegistryClient implements ModelRegistryApi {
     request: SetKpiRequest,
     options?: Options,
   ) {
-    return this.request<Kpi>(
-      'PUT',
-      `/models/${e(model)}/kpis/${e(name)}`,
+    return this.call(
+      'setKpi',
+      { params: { name: model, kpi: name }, body: request },
       options,
-      request,
     );
   }
 
   async getKpiHistory(model: string, name: string, options?: Options) {
-    const { items } = await this.request<{ items: Kpi[] }>(
-      'GET',
-      `/models/${e(model)}/kpis/${e(name)}/history`,
+    const { items } = await this.call(
+      'kpiHistory',
+      { params: { name: model, kpi: name } },
       options,
     );
     return items;
   }
 
   getLineage(model: string, options?: Options) {
-    return this.request<LineageGraph>(
-      'GET',
-      `/models/${e(model)}/lineage`,
-      options,
-    );
+    return this.call('getLineage', { params: { name: model } }, options);
   }
 
   listAuditRecords(model: string, query: AuditQuery = {}, options?: Options) {
-    return this.request<Page<AuditRecord>>(
-      'GET',
-      `/models/${e(model)}/audit${queryString(query)}`,
+    return this.call(
+      'listAuditRecords',
+      { params: { name: model }, query },
       options,
     );
   }
@@ -381,9 +430,9 @@ export class ModelRegistryClient implements ModelRegistryApi {
     query: ListDeploymentsQuery = {},
     options?: Options,
   ) {
-    return this.request<Page<Deployment>>(
-      'GET',
-      `/models/${e(model)}/deployments${queryString(query)}`,
+    return this.call(
+      'listDeployments',
+      { params: { name: model }, query },
       options,
     );
   }
@@ -393,44 +442,73 @@ export class ModelRegistryClient implements ModelRegistryApi {
     query: ListDriftReportsQuery = {},
     options?: Options,
   ) {
-    return this.request<Page<DriftReport>>(
-      'GET',
-      `/models/${e(model)}/drift/reports${queryString(query)}`,
+    return this.call(
+      'listDriftReports',
+      { params: { name: model }, query },
       options,
     );
   }
 
   getReferenceProfile(model: string, version: number, options?: Options) {
-    return this.request<ReferenceProfile>(
-      'GET',
-      `/models/${e(model)}/versions/${version}/reference-profile`,
+    return this.call(
+      'getReferenceProfile',
+      { params: { name: model, version } },
       options,
     );
   }
 
   getPortfolioSummary(options?: Options) {
-    return this.request<PortfolioSummary>('GET', '/summary', options);
+    return this.call('getPortfolioSummary', {}, options);
   }
 
-  private async request<T>(
-    method: string,
-    path: string,
+  /** Calls a JSON operation and returns its answer; 204 gives undefined. */
+  private async call<K extends ModelRegistryOperationId>(
+    operationId: K,
+    input: CallInput,
     options?: Options,
-    body?: unknown,
-  ): Promise<T> {
-    const baseUrl = await this.discovery.getBaseUrl('model-registry');
-    const headers: Record<string, string> = {};
+  ): Promise<OperationResponse<K>> {
+    const init: RequestInit =
+      input.body === undefined
+        ? {}
+        : {
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(input.body),
+          };
+    const response = await this.send(operationId, input, options, init);
+    if (response.status === 204) return undefined as OperationResponse<K>;
+    return (await response.json()) as OperationResponse<K>;
+  }
+
+  private async send(
+    operationId: ModelRegistryOperationId,
+    input: CallInput,
+    options: Options | undefined,
+    init: RequestInit & { duplex?: 'half' },
+  ): Promise<Response> {
+    const headers: Record<string, string> = {
+      ...(init.headers as Record<string, string>),
+    };
     if (options?.token) headers.Authorization = `Bearer ${options.token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const response = await this.fetchFn(`${baseUrl}${path}`, {
-      method,
+    const response = await this.fetchFn(await this.url(operationId, input), {
+      ...init,
+      method: modelRegistryOperations[operationId].method.toUpperCase(),
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    return response;
+  }
+
+  private async url(
+    operationId: ModelRegistryOperationId,
+    input: CallInput,
+  ): Promise<string> {
+    const baseUrl = await this.discovery.getBaseUrl('model-registry');
+    const path = modelRegistryOperations[operationId].path.replace(
+      /:([A-Za-z]+)/g,
+      (_, name: string) => encodeURIComponent(String(input.params?.[name])),
+    );
+    return `${baseUrl}${path}${queryString(input.query)}`;
   }
 }

@@ -1,0 +1,29 @@
+import { AliasService } from '../service/AliasService';
+import { AuditService } from '../service/AuditService';
+import { DeploymentService } from '../service/DeploymentService';
+import { DriftService } from '../service/DriftService';
+import { KpiService } from '../service/KpiService';
+import { LineageService } from '../service/LineageService';
+import { ModelService } from '../service/ModelService';
+import { PortfolioService } from '../service/PortfolioService';
+import { VersionService } from '../service/VersionService';
+import { RegistryAuthorization } from './authorization';
+
+/** The services behind the REST API. */
+export interface RegistryServices {
+  models: ModelService;
+  versions: VersionService;
+  aliases: AliasService;
+  kpis: KpiService;
+  lineage: LineageService;
+  audit: AuditService;
+  deployments: DeploymentService;
+  drift: DriftService;
+  portfolio: PortfolioService;
+}
+
+/** What every resource's routes are built from. */
+export interface RouteContext {
+  services: RegistryServices;
+  access: RegistryAuthorization;
+}

@@ -1,0 +1,58 @@
+import {
+  modelReadPermission,
+  versionCreatePermission,
+} from '@mlreg/plugin-model-registry-common';
+import { pipeline } from 'node:stream/promises';
+import { actorOf } from '../authorization';
+import { route } from '../route';
+import { RouteContext } from '../RouteContext';
+
+/** Artifacts: streamed upload and download of a version's bytes. */
+export function artifactRoutes({ services, access }: RouteContext) {
+  return [
+    route('uploadArtifact', async ({ params, query, credentials, req }) => {
+      await access.authorizeModel(
+        credentials,
+        versionCreatePermission,
+        params.name,
+      );
+      const length = req.get('content-length');
+      return services.versions.uploadArtifact(
+        params.name,
+        params.version,
+        req,
+        {
+          expectedSha256: query.sha256,
+          declaredSize: length === undefined ? undefined : Number(length),
+        },
+        actorOf(credentials, req),
+      );
+    }),
+    route('downloadArtifact', async ({ params, credentials, res }) => {
+      await access.authorizeModel(
+        credentials,
+        modelReadPermission,
+        params.name,
+      );
+      const artifact = await services.versions.openArtifact(
+        params.name,
+        params.version,
+      );
+      if ('url' in artifact) {
+        res.redirect(302, artifact.url);
+        return;
+      }
+      res.status(200);
+      res.setHeader('Content-Type', 'application/octet-stream');
+      res.setHeader('Content-Length', String(artifact.size));
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="${artifact.fileName}"`,
+      );
+      if (artifact.sha256) {
+        res.setHeader('ETag', `"sha256:${artifact.sha256}"`);
+      }
+      await pipeline(artifact.body, res);
+    }),
+  ];
+}

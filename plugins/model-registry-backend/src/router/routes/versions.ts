@@ -1,0 +1,119 @@
+import {
+  modelReadPermission,
+  versionCreatePermission,
+} from '@mlreg/plugin-model-registry-common';
+import { actorOf } from '../authorization';
+import { route } from '../route';
+import { RouteContext } from '../RouteContext';
+
+function toArray<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** Versions: search, list, register, read, change, fail, compare, trend. */
+export function versionRoutes({ services, access }: RouteContext) {
+  return [
+    route('searchVersions', async ({ query, credentials }) => {
+      const filter = await access.readFilter(credentials);
+      if (filter === null) return { items: [] };
+      if (query.model) {
+        await access.authorizeModel(
+          credentials,
+          modelReadPermission,
+          query.model,
+        );
+      }
+      return services.versions.list({
+        ...query,
+        metrics: toArray(query.metric),
+        limit: query.limit ?? 50,
+        filter,
+      });
+    }),
+    route('listVersions', async ({ params, query, credentials }) => {
+      await access.authorizeModel(
+        credentials,
+        modelReadPermission,
+        params.name,
+      );
+      return services.versions.list({
+        ...query,
+        model: params.name,
+        metrics: toArray(query.metric),
+        limit: query.limit ?? 50,
+      });
+    }),
+    route('registerVersion', async ({ params, body, credentials, req }) => {
+      await access.authorizeModel(
+        credentials,
+        versionCreatePermission,
+        params.name,
+      );
+      if (body.parent) {
+        await access.authorizeModel(
+          credentials,
+          modelReadPermission,
+          body.parent.model,
+        );
+      }
+      return services.versions.register(
+        params.name,
+        body,
+        actorOf(credentials, req),
+      );
+    }),
+    route('getVersion', async ({ params, credentials }) => {
+      await access.authorizeModel(
+        credentials,
+        modelReadPermission,
+        params.name,
+      );
+      return services.versions.get(params.name, params.version);
+    }),
+    route('updateVersion', async ({ params, body, credentials, req }) => {
+      await access.authorizeModel(
+        credentials,
+        versionCreatePermission,
+        params.name,
+      );
+      return services.versions.update(
+        params.name,
+        params.version,
+        body,
+        actorOf(credentials, req),
+      );
+    }),
+    route('failVersion', async ({ params, body, credentials, req }) => {
+      await access.authorizeModel(
+        credentials,
+        versionCreatePermission,
+        params.name,
+      );
+      return services.versions.fail(
+        params.name,
+        params.version,
+        body.reason,
+        actorOf(credentials, req),
+      );
+    }),
+    route('compareVersions', async ({ params, query, credentials }) => {
+      await access.authorizeModel(
+        credentials,
+        modelReadPermission,
+        params.name,
+      );
+      return services.versions.compare(params.name, query.versions);
+    }),
+    route('metricTrend', async ({ params, credentials }) => {
+      await access.authorizeModel(
+        credentials,
+        modelReadPermission,
+        params.name,
+      );
+      return {
+        items: await services.versions.metricTrend(params.name, params.key),
+      };
+    }),
+  ];
+}

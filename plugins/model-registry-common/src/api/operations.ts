@@ -1,0 +1,439 @@
+import { z } from 'zod';
+import {
+  aliasSetPermission,
+  modelCreatePermission,
+  modelDeletePermission,
+  modelReadPermission,
+  modelUpdatePermission,
+  versionCreatePermission,
+} from '../permissions';
+import * as s from '../schema';
+
+/**
+ * One operation of the REST API: its HTTP shape, documentation and the
+ * schemas of what goes in and comes out. The backend implements each one,
+ * the OpenAPI document lists them, and the typed client calls them.
+ */
+export interface OperationDefinition {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express-style path under the plugin's base URL, e.g. `/models/:name`. */
+  path: string;
+  summary: string;
+  /** Groups the operation in the OpenAPI document. */
+  tag: string;
+  /** The permissions the backend checks, for the documentation. */
+  permissions: readonly string[];
+  /**
+   * Who may call: `token` (a user or service token; the default), `none`
+   * (health), or `user-cookie` (also Backstage's user cookie, for links a
+   * browser follows without a token, like artifact downloads).
+   */
+  auth?: 'token' | 'none' | 'user-cookie';
+  params?: z.ZodType;
+  query?: z.ZodType;
+  /** A JSON request body. */
+  body?: z.ZodType;
+  /** The request body is a byte stream (artifact upload), not JSON. */
+  upload?: true;
+  /** The success status. */
+  status: number;
+  /** A JSON answer; absent for 204 and byte streams. */
+  response?: z.ZodType;
+  responseDescription: string;
+}
+
+function operation<const D extends OperationDefinition>(definition: D): D {
+  return definition;
+}
+
+const read = [modelReadPermission.name] as const;
+
+/** Every operation of the Model Registry REST API, by operation id. */
+export const modelRegistryOperations = {
+  getHealth: operation({
+    method: 'get',
+    path: '/health',
+    summary: 'Liveness of the registry',
+    tag: 'health',
+    permissions: [],
+    auth: 'none',
+    status: 200,
+    response: s.healthStatus,
+    responseDescription: 'The registry is up',
+  }),
+
+  // Models
+  listModels: operation({
+    method: 'get',
+    path: '/models',
+    summary: 'Search and list the models the caller may read',
+    tag: 'models',
+    permissions: read,
+    query: s.listModelsQuery,
+    status: 200,
+    response: s.pageOf(s.model),
+    responseDescription: 'A page of models',
+  }),
+  getPortfolioSummary: operation({
+    method: 'get',
+    path: '/summary',
+    summary:
+      'Portfolio figures over the non-archived models the caller may read',
+    tag: 'models',
+    permissions: read,
+    status: 200,
+    response: s.portfolioSummary,
+    responseDescription:
+      'Counts of models, in production, drifting, with a failed newest deployment, without a catalog owner, without a model card',
+  }),
+  createModel: operation({
+    method: 'post',
+    path: '/models',
+    summary: 'Register a model',
+    tag: 'models',
+    permissions: [modelCreatePermission.name],
+    body: s.createModelRequest,
+    status: 201,
+    response: s.model,
+    responseDescription: 'The new model',
+  }),
+  getModel: operation({
+    method: 'get',
+    path: '/models/:name',
+    summary: 'Get a model',
+    tag: 'models',
+    permissions: read,
+    params: s.modelPathParams,
+    status: 200,
+    response: s.model,
+    responseDescription: 'The model',
+  }),
+  updateModel: operation({
+    method: 'patch',
+    path: '/models/:name',
+    summary:
+      'Change owner, description, task, framework, tags, links or key metric',
+    tag: 'models',
+    permissions: [modelUpdatePermission.name],
+    params: s.modelPathParams,
+    body: s.updateModelRequest,
+    status: 200,
+    response: s.model,
+    responseDescription: 'The changed model',
+  }),
+  archiveModel: operation({
+    method: 'post',
+    path: '/models/:name/archive',
+    summary: 'Archive a model: hidden from lists, no new versions',
+    tag: 'models',
+    permissions: [modelUpdatePermission.name],
+    params: s.modelPathParams,
+    status: 200,
+    response: s.model,
+    responseDescription: 'The archived model',
+  }),
+  restoreModel: operation({
+    method: 'post',
+    path: '/models/:name/restore',
+    summary: 'Restore an archived model',
+    tag: 'models',
+    permissions: [modelUpdatePermission.name],
+    params: s.modelPathParams,
+    status: 200,
+    response: s.model,
+    responseDescription: 'The restored model',
+  }),
+  deleteModel: operation({
+    method: 'delete',
+    path: '/models/:name',
+    summary: 'Delete a model that has no versions',
+    tag: 'models',
+    permissions: [modelDeletePermission.name],
+    params: s.modelPathParams,
+    status: 204,
+    responseDescription: 'Deleted',
+  }),
+
+  // Versions
+  searchVersions: operation({
+    method: 'get',
+    path: '/versions',
+    summary: 'Search versions across the models the caller may read',
+    tag: 'versions',
+    permissions: read,
+    query: s.searchVersionsQuery,
+    status: 200,
+    response: s.pageOf(s.modelVersion),
+    responseDescription: 'A page of versions, newest first by default',
+  }),
+  listVersions: operation({
+    method: 'get',
+    path: '/models/:name/versions',
+    summary: 'List the versions of a model',
+    tag: 'versions',
+    permissions: read,
+    params: s.modelPathParams,
+    query: s.listVersionsQuery,
+    status: 200,
+    response: s.pageOf(s.modelVersion),
+    responseDescription: 'A page of versions, highest number first by default',
+  }),
+  registerVersion: operation({
+    method: 'post',
+    path: '/models/:name/versions',
+    summary:
+      'Register a version; numbered max+1. PENDING until its artifact is uploaded, READY at once with an external artifact',
+    tag: 'versions',
+    permissions: [versionCreatePermission.name],
+    params: s.modelPathParams,
+    body: s.registerVersionRequest,
+    status: 201,
+    response: s.modelVersion,
+    responseDescription: 'The new version',
+  }),
+  getVersion: operation({
+    method: 'get',
+    path: '/models/:name/versions/:version',
+    summary: 'Get a version',
+    tag: 'versions',
+    permissions: read,
+    params: s.versionPathParams,
+    status: 200,
+    response: s.modelVersion,
+    responseDescription: 'The version',
+  }),
+  updateVersion: operation({
+    method: 'patch',
+    path: '/models/:name/versions/:version',
+    summary: 'Change the description, tags or annotations of a version',
+    tag: 'versions',
+    permissions: [versionCreatePermission.name],
+    params: s.versionPathParams,
+    body: s.updateVersionRequest,
+    status: 200,
+    response: s.modelVersion,
+    responseDescription: 'The changed version',
+  }),
+  failVersion: operation({
+    method: 'post',
+    path: '/models/:name/versions/:version/fail',
+    summary: 'Mark a PENDING version FAILED',
+    tag: 'versions',
+    permissions: [versionCreatePermission.name],
+    params: s.versionPathParams,
+    body: s.failVersionRequest,
+    status: 200,
+    response: s.modelVersion,
+    responseDescription: 'The failed version',
+  }),
+  uploadArtifact: operation({
+    method: 'put',
+    path: '/models/:name/versions/:version/artifact',
+    summary:
+      'Upload the artifact of a PENDING version (streamed; sha256 computed on the way); the version becomes READY',
+    tag: 'artifacts',
+    permissions: [versionCreatePermission.name],
+    params: s.versionPathParams,
+    query: s.uploadArtifactQuery,
+    upload: true,
+    status: 200,
+    response: s.modelVersion,
+    responseDescription: 'The READY version',
+  }),
+  downloadArtifact: operation({
+    method: 'get',
+    path: '/models/:name/versions/:version/artifact',
+    summary:
+      'Download the artifact of a READY version (or a redirect to a presigned URL)',
+    tag: 'artifacts',
+    permissions: read,
+    auth: 'user-cookie',
+    params: s.versionPathParams,
+    status: 200,
+    responseDescription:
+      'The artifact bytes; 302 to a presigned URL for S3 stores',
+  }),
+  compareVersions: operation({
+    method: 'get',
+    path: '/models/:name/compare',
+    summary: 'Two to ten versions side by side',
+    tag: 'versions',
+    permissions: read,
+    params: s.modelPathParams,
+    query: s.compareVersionsQuery,
+    status: 200,
+    response: s.versionComparison,
+    responseDescription:
+      'Parameters, metrics, datasets and artifacts per version, with differences flagged',
+  }),
+  metricTrend: operation({
+    method: 'get',
+    path: '/models/:name/metrics/:key/trend',
+    summary: 'One metric across the READY versions of a model',
+    tag: 'versions',
+    permissions: read,
+    params: s.metricTrendParams,
+    status: 200,
+    response: s.listOf(s.metricTrendPoint),
+    responseDescription: 'Metric values by version number',
+  }),
+
+  // Aliases
+  listAliases: operation({
+    method: 'get',
+    path: '/models/:name/aliases',
+    summary: 'The aliases of a model',
+    tag: 'aliases',
+    permissions: read,
+    params: s.modelPathParams,
+    status: 200,
+    response: s.listOf(s.modelAlias),
+    responseDescription: 'Aliases and the versions they point to',
+  }),
+  getVersionByAlias: operation({
+    method: 'get',
+    path: '/models/:name/aliases/:alias',
+    summary: 'The version an alias points to',
+    tag: 'aliases',
+    permissions: read,
+    params: s.aliasPathParams,
+    status: 200,
+    response: s.modelVersion,
+    responseDescription: 'The version',
+  }),
+  setAlias: operation({
+    method: 'put',
+    path: '/models/:name/aliases/:alias',
+    summary: 'Point an alias at a READY version (create or move)',
+    tag: 'aliases',
+    permissions: [aliasSetPermission.name],
+    params: s.aliasPathParams,
+    body: s.setAliasRequest,
+    status: 200,
+    response: s.modelAlias,
+    responseDescription: 'The alias',
+  }),
+  deleteAlias: operation({
+    method: 'delete',
+    path: '/models/:name/aliases/:alias',
+    summary: 'Remove an alias',
+    tag: 'aliases',
+    permissions: [aliasSetPermission.name],
+    params: s.aliasPathParams,
+    status: 204,
+    responseDescription: 'Removed',
+  }),
+
+  // KPIs
+  listKpis: operation({
+    method: 'get',
+    path: '/models/:name/kpis',
+    summary: 'Current business KPIs of a model and its versions',
+    tag: 'kpis',
+    permissions: read,
+    params: s.modelPathParams,
+    status: 200,
+    response: s.listOf(s.kpi),
+    responseDescription: 'The current value of every KPI',
+  }),
+  setKpi: operation({
+    method: 'put',
+    path: '/models/:name/kpis/:kpi',
+    summary:
+      'Record the value of a KPI (the previous values stay in its history)',
+    tag: 'kpis',
+    permissions: [modelUpdatePermission.name],
+    params: s.kpiPathParams,
+    body: s.setKpiRequest,
+    status: 200,
+    response: s.kpi,
+    responseDescription: 'The KPI',
+  }),
+  kpiHistory: operation({
+    method: 'get',
+    path: '/models/:name/kpis/:kpi/history',
+    summary: 'Every recorded value of a KPI, newest first',
+    tag: 'kpis',
+    permissions: read,
+    params: s.kpiPathParams,
+    query: s.kpiHistoryQuery,
+    status: 200,
+    response: s.listOf(s.kpi),
+    responseDescription: 'The history',
+  }),
+
+  // Deployments and drift
+  listDeployments: operation({
+    method: 'get',
+    path: '/models/:name/deployments',
+    summary: 'The deployments of a model, newest first',
+    tag: 'deployments',
+    permissions: read,
+    params: s.modelPathParams,
+    query: s.listDeploymentsQuery,
+    status: 200,
+    response: s.pageOf(s.deployment),
+    responseDescription: 'A page of deployments with their status history',
+  }),
+  listDriftReports: operation({
+    method: 'get',
+    path: '/models/:name/drift/reports',
+    summary: 'The drift reports of a model, newest window first',
+    tag: 'drift',
+    permissions: read,
+    params: s.modelPathParams,
+    query: s.listDriftReportsQuery,
+    status: 200,
+    response: s.pageOf(s.driftReport),
+    responseDescription: 'A page of drift reports',
+  }),
+  getReferenceProfile: operation({
+    method: 'get',
+    path: '/models/:name/versions/:version/reference-profile',
+    summary:
+      'The reference distributions drift of a version is measured against',
+    tag: 'drift',
+    permissions: read,
+    params: s.versionPathParams,
+    status: 200,
+    response: s.referenceProfile,
+    responseDescription:
+      'Histogram and summary statistics per feature; 404 when the version has none',
+  }),
+
+  // Lineage and audit
+  getLineage: operation({
+    method: 'get',
+    path: '/models/:name/lineage',
+    summary: 'The lineage graph of a model',
+    tag: 'lineage',
+    permissions: read,
+    params: s.modelPathParams,
+    status: 200,
+    response: s.lineageGraph,
+    responseDescription: 'Nodes and typed edges',
+  }),
+  listAuditRecords: operation({
+    method: 'get',
+    path: '/models/:name/audit',
+    summary: 'The audit trail of a model, newest first',
+    tag: 'audit',
+    permissions: read,
+    params: s.modelPathParams,
+    query: s.auditQuery,
+    status: 200,
+    response: s.pageOf(s.auditRecord),
+    responseDescription: 'A page of audit records',
+  }),
+};
+
+/** The operation ids of the REST API. */
+export type ModelRegistryOperationId = keyof typeof modelRegistryOperations;
+
+/** What an operation answers, as the server sends it. */
+export type OperationResponse<K extends ModelRegistryOperationId> =
+  (typeof modelRegistryOperations)[K] extends { response: infer R }
+    ? R extends z.ZodType
+      ? z.output<R>
+      : void
+    : void;
