@@ -1,8 +1,6 @@
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { modelRegistryServiceRef } from '@mlreg/plugin-model-registry-node';
 import { createModelAction } from './actions/createModel';
 
 /** Adds the Model Registry actions to the scaffolder. */
@@ -13,11 +11,10 @@ export const scaffolderModuleModelRegistry = createBackendModule({
     registerInit({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
-        auth: coreServices.auth,
-        discovery: coreServices.discovery,
+        registry: modelRegistryServiceRef,
       },
-      async init({ scaffolderActions, auth, discovery }) {
-        scaffolderActions.addActions(createModelAction({ auth, discovery }));
+      async init({ scaffolderActions, registry }) {
+        scaffolderActions.addActions(createModelAction({ registry }));
       },
     });
   },

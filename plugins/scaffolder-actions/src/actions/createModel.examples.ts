@@ -3,7 +3,7 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Register a model owned by the team that runs the template',
+    description: 'Register a model with just its name and owner',
     example: yaml.stringify({
       steps: [
         {
@@ -11,13 +11,30 @@ export const examples: TemplateExample[] = [
           action: 'model-registry:model:create',
           name: 'Register the model',
           input: {
-            name: '${{ parameters.name }}',
-            owner: '${{ parameters.owner }}',
-            description: '${{ parameters.description }}',
+            name: 'churn-predictor',
+            owner: 'group:default/data-science',
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description:
+      'Register a model with its description, task, framework, tags and repository',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'register-model',
+          action: 'model-registry:model:create',
+          name: 'Register the model',
+          input: {
+            name: 'fraud-detector',
+            owner: 'group:default/payments',
+            description: 'Scores card transactions for fraud',
             task: 'classification',
             framework: 'xgboost',
-            tags: ['tabular'],
-            repoUrl: 'https://github.com/acme/${{ parameters.name }}',
+            tags: ['payments', 'tabular'],
+            repoUrl: 'https://github.com/acme/fraud-detector',
           },
         },
       ],

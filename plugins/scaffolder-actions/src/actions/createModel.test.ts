@@ -1,59 +1,24 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { modelRegistryPlugin } from '@mlreg/plugin-model-registry-backend';
-import { ModelRegistryClient } from '@mlreg/plugin-model-registry-common';
-import { createMockDirectory } from '@backstage/backend-test-utils';
-import { AddressInfo } from 'node:net';
+import { ModelRegistryService } from '@mlreg/plugin-model-registry-node';
+import { startRegistry } from '../__testUtils__/startRegistry';
 import { createModelAction } from './createModel';
 
 jest.setTimeout(60_000);
 
 describe('model-registry:model:create', () => {
-  const artifactDir = createMockDirectory();
-  let baseUrl: string;
+  const user = mockCredentials.user();
+  let registry: ModelRegistryService;
 
   beforeAll(async () => {
-    // The real registry backend, on SQLite, behind the real HTTP stack.
-    const { server } = await startTestBackend({
-      features: [
-        modelRegistryPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            modelRegistry: {
-              storage: { filesystem: { rootDir: artifactDir.path } },
-            },
-          },
-        }),
-      ],
-    });
-    const { port } = server.address() as AddressInfo;
-    baseUrl = `http://localhost:${port}/api/model-registry`;
+    registry = await startRegistry();
   });
 
-  function client() {
-    return new ModelRegistryClient({
-      discoveryApi: { getBaseUrl: async () => baseUrl },
-    });
-  }
-
-  async function readModel(name: string) {
-    const auth = mockServices.auth();
-    const { token } = await auth.getPluginRequestToken({
-      onBehalfOf: await auth.getOwnServiceCredentials(),
-      targetPluginId: 'model-registry',
-    });
-    return client().getModel(name, { token });
-  }
-
   function action() {
-    return createModelAction({
-      auth: mockServices.auth(),
-      discovery: mockServices.discovery(),
-      client: client(),
-    });
+    return createModelAction({ registry });
   }
 
-  it('registers the model and outputs its name', async () => {
+  it('registers the model as the user who runs the template', async () => {
     const ctx = createMockActionContext({
       input: {
         name: 'churn-predictor',
@@ -65,8 +30,11 @@ describe('model-registry:model:create', () => {
     await action().handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith('modelName', 'churn-predictor');
 
-    const model = await readModel('churn-predictor');
+    const model = await registry.getModel('churn-predictor', {
+      credentials: user,
+    });
     expect(model.links.repoUrl).toBe('https://github.com/acme/churn-predictor');
+    expect(model.createdBy).toBe(user.principal.userEntityRef);
   });
 
   it('rejects an invalid name before calling the registry', async () => {
@@ -96,6 +64,26 @@ describe('model-registry:model:create', () => {
     };
     await action().handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith('modelName', 'dry-model');
-    await expect(readModel('dry-model')).rejects.toThrow(/404 Not Found/);
+    await expect(
+      registry.getModel('dry-model', { credentials: user }),
+    ).rejects.toThrow(/404 Not Found/);
+  });
+});
+
+describe('model-registry:model:create on behalf of the runner', () => {
+  it("registers with the template runner's credentials, not the scaffolder's", async () => {
+    const registry = await startRegistry();
+    const runner = mockCredentials.user('user:default/rita');
+    const ctx = {
+      ...createMockActionContext({
+        input: { name: 'ritas-model', owner: 'group:default/data-science' },
+      }),
+      getInitiatorCredentials: async () => runner,
+    };
+    await createModelAction({ registry }).handler(ctx);
+    const model = await registry.getModel('ritas-model', {
+      credentials: runner,
+    });
+    expect(model.createdBy).toBe('user:default/rita');
   });
 });

@@ -1,26 +1,15 @@
-import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { InputError, ResponseError } from '@backstage/errors';
-import {
-  describeInvalidModelName,
-  ModelRegistryApi,
-  ModelRegistryClient,
-} from '@mlreg/plugin-model-registry-common';
+import { describeInvalidModelName } from '@mlreg/plugin-model-registry-common';
+import { ModelRegistryService } from '@mlreg/plugin-model-registry-node';
 import { examples } from './createModel.examples';
 
 /**
  * `model-registry:model:create`: registers a model in the Model Registry on
  * behalf of the user who runs the template.
  */
-export function createModelAction(options: {
-  auth: AuthService;
-  discovery: DiscoveryService;
-  /** Overrides the client, e.g. to reach the registry at another address. */
-  client?: ModelRegistryApi;
-}) {
-  const client =
-    options.client ??
-    new ModelRegistryClient({ discoveryApi: options.discovery });
+export function createModelAction(options: { registry: ModelRegistryService }) {
+  const { registry } = options;
   return createTemplateAction({
     id: 'model-registry:model:create',
     description: 'Registers a model in the Model Registry.',
@@ -67,14 +56,11 @@ export function createModelAction(options: {
       const model = await ctx.checkpoint({
         key: `model-registry.model.create.${name}`,
         fn: async () => {
-          const { token } = await options.auth.getPluginRequestToken({
-            onBehalfOf: await ctx.getInitiatorCredentials(),
-            targetPluginId: 'model-registry',
-          });
           try {
-            const created = await client.createModel(
+            // As the user who runs the template, with their permissions.
+            const created = await registry.createModel(
               { name, ...rest, links: repoUrl ? { repoUrl } : undefined },
-              { token },
+              { credentials: await ctx.getInitiatorCredentials() },
             );
             return { name: created.name };
           } catch (error) {
