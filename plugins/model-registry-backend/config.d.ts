@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Configuration of the Model Registry plugin suite. */
   modelRegistry?: {
@@ -15,6 +17,31 @@ export interface Config {
        * costs a JSON round trip per answer. Default false.
        */
       validateResponses?: boolean;
+    };
+    /** The outbox, which delivers the registry's events to subscribers. */
+    outbox?: {
+      /**
+       * How failed deliveries are retried. A subscriber may set each field
+       * for itself. The n-th retry waits min(baseDelay * 2^(n-1), maxDelay).
+       */
+      retry?: {
+        /**
+         * Attempts before a delivery is dead: kept with its last error until
+         * an operator replays it. At least 1.
+         * @default 15
+         */
+        maxAttempts?: number;
+        /**
+         * Delay before the first retry, e.g. `{ seconds: 1 }` or `1s`.
+         * @default 1 second
+         */
+        baseDelay?: HumanDuration | string;
+        /**
+         * Longest delay between two attempts.
+         * @default 1 hour
+         */
+        maxDelay?: HumanDuration | string;
+      };
     };
     /** Where model artifacts are stored. */
     storage?: {

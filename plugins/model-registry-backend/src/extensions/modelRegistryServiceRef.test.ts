@@ -24,9 +24,8 @@ const permissions = mockServices.permissions.mock({
 });
 
 function decide(credentials?: BackstageCredentials) {
-  return credentials?.principal &&
-    'userEntityRef' in credentials.principal &&
-    credentials.principal.userEntityRef === 'user:default/dana'
+  const principal = credentials?.principal as { userEntityRef?: string };
+  return principal?.userEntityRef === 'user:default/dana'
     ? AuthorizeResult.ALLOW
     : AuthorizeResult.DENY;
 }
