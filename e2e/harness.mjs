@@ -1,7 +1,15 @@
 // What the browser tests (e2e/run.mjs) and the UI benchmark
 // (e2e/bench-ui.mjs) share: the example portal on its own ports with a
-// throw-away database, the registry's REST API as the guest, Debian's
-// Chromium through playwright-core, and the guest sign-in.
+// throw-away database, the registry's REST API as the guest, Chromium through
+// playwright-core, and the guest sign-in.
+//
+// Which Chromium: CHROMIUM_PATH, else the first of /usr/bin/chromium,
+// /usr/bin/chromium-browser, /usr/bin/google-chrome that exists. `./mlreg test`
+// provisions one when there is none (see mlreg) and passes it in
+// CHROMIUM_PATH, with where it came from in MLREG_BROWSER_SOURCE.
+//
+// `node e2e/harness.mjs check-browser <path>` starts that browser as the tests
+// do, opens about:blank and closes it: exits 0 when it works.
 import { spawn } from 'node:child_process';
 import {
   existsSync,
@@ -10,34 +18,80 @@ import {
   readFileSync,
   rmSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const screenshots = join(root, 'e2e', 'screenshots');
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const chromiumCandidates = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+];
+// MLREG_NO_BROWSER_REASON: `./mlreg test` found and provisioned none.
+export const chromiumPath = process.env.MLREG_NO_BROWSER_REASON
+  ? undefined
+  : process.env.CHROMIUM_PATH ||
+    chromiumCandidates.find(path => existsSync(path));
+const browserSource =
+  process.env.MLREG_BROWSER_SOURCE ||
+  (process.env.CHROMIUM_PATH ? 'CHROMIUM_PATH' : 'found on this machine');
+/** How every browser test starts Chromium: headless, as root too. */
+export const browserArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+];
 export const appUrl = 'http://localhost:3100';
 export const backendUrl = 'http://localhost:7107';
 const startupTimeoutMs = 5 * 60_000;
 
 /**
- * Exits when there is no Chromium: with a failure on CI, which must install
- * it, and with a loud skip elsewhere.
+ * Exits when there is no Chromium: with a failure in the CI pipeline
+ * (MLREG_CI, set by .ci/run), which must run the browser tests, and with a
+ * loud skip elsewhere. `CI` alone does not count: `./mlreg test` sets it for
+ * jest on every machine.
  */
 export function requireChromium(what) {
-  if (existsSync(chromiumPath)) return;
-  if (process.env.CI) {
+  if (chromiumPath && existsSync(chromiumPath)) {
+    const verb = what.endsWith('tests') ? 'use' : 'uses';
+    console.log(`${what} ${verb} ${chromiumPath} (${browserSource})`);
+    return;
+  }
+  const reason =
+    process.env.MLREG_NO_BROWSER_REASON ||
+    (chromiumPath
+      ? `CHROMIUM_PATH=${chromiumPath} does not exist`
+      : `no Chromium at ${chromiumCandidates.join(', ')}`);
+  if (process.env.MLREG_CI) {
     console.error(
-      `FAIL: Chromium not found at ${chromiumPath}; CI must install the chromium package.`,
+      `FAIL: ${what} cannot run: ${reason}. The CI pipeline must run them.`,
     );
     process.exit(1);
   }
   const bar = '!'.repeat(72);
   console.warn(
-    `\n${bar}\n!! SKIPPED ${what}: no Chromium at ${chromiumPath}.\n!! Install it (apt-get install chromium) or set CHROMIUM_PATH.\n${bar}\n`,
+    `\n${bar}\n!! SKIPPED ${what}: ${reason}.\n!! To run them: install Chromium (apt-get install chromium), set\n!! CHROMIUM_PATH to a Chromium or Chrome binary, or run ./mlreg test,\n!! which provisions one.\n${bar}\n`,
   );
   process.exit(0);
+}
+
+/** Starts Chromium at `path` as the tests do, opens about:blank, closes it. */
+export async function checkBrowser(path) {
+  const browser = await chromium.launch({
+    executablePath: path,
+    args: browserArgs,
+    timeout: 60_000,
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto('about:blank');
+    return browser.version();
+  } finally {
+    await browser.close();
+  }
 }
 
 const sleep = ms => new Promise(r => setTimeout(r, ms));
@@ -216,12 +270,7 @@ export async function launchBrowser() {
     if (/^failure.*\.png$/.test(file)) rmSync(join(screenshots, file));
   const browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-    ],
+    args: browserArgs,
   });
   const page = await browser.newPage({
     viewport: { width: 1440, height: 900 },
@@ -296,4 +345,18 @@ export function createChecks(getPage) {
     }
   }
   return { check, results, failed: () => results.some(r => !r.ok) };
+}
+
+if (
+  process.argv[1] &&
+  resolve(process.argv[1]) === fileURLToPath(import.meta.url) &&
+  process.argv[2] === 'check-browser'
+) {
+  try {
+    const version = await checkBrowser(process.argv[3]);
+    console.log(`Chromium ${version} starts`);
+  } catch (error) {
+    console.error(error.message.split('\n').slice(0, 8).join('\n'));
+    process.exit(1);
+  }
 }

@@ -1,4 +1,4 @@
-// Browser tests: starts the example portal on its own ports, drives Debian's
+// Browser tests: starts the example portal on its own ports, drives
 // Chromium through playwright-core and saves a screenshot of every page it
 // checks under e2e/screenshots/. The portal, the sign-in and the browser come
 // from e2e/harness.mjs, which the UI benchmark (e2e/bench-ui.mjs) shares.
