@@ -25,10 +25,12 @@ async function startRegistry(
 }
 
 describe('PostgreSQL test database', () => {
-  // CI must prove the PostgreSQL variant ran, never skip it silently.
-  it('is available whenever CI is set', () => {
+  // The CI pipeline (.ci/run sets MLREG_CI) must prove the PostgreSQL
+  // variant ran, never skip it silently. Not `CI`: `./mlreg test` sets that
+  // for jest on every machine, and skips PostgreSQL with a notice there.
+  it('is available in the CI pipeline', () => {
     const status = {
-      ci: Boolean(process.env.CI),
+      ci: Boolean(process.env.MLREG_CI),
       postgres15: databases.supports('POSTGRES_15'),
     };
     expect(status).not.toEqual({ ci: true, postgres15: false });
