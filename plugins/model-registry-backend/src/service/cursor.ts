@@ -24,22 +24,12 @@ export async function readPage<T, P extends Position>(options: {
     ? decodeCursor(options.cursor, options.accept)
     : undefined;
   const rows = await options.read(after, options.limit + 1);
-  return toPage(rows, options.limit, options.position);
-}
-
-/**
- * Cuts a page from rows read with one extra row (`limit + 1`): the extra
- * row's presence means there is a next page, which starts after the last
- * row kept.
- */
-export function toPage<T>(
-  rows: T[],
-  limit: number,
-  position: (last: T) => Position,
-): Page<T> {
-  if (rows.length <= limit) return { items: rows };
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: encodeCursor(position(items[limit - 1])) };
+  if (rows.length <= options.limit) return { items: rows };
+  const items = rows.slice(0, options.limit);
+  return {
+    items,
+    nextCursor: encodeCursor(options.position(items[options.limit - 1])),
+  };
 }
 
 /** Opaque page cursors: base64url JSON of the last row's position. */
@@ -48,7 +38,7 @@ function encodeCursor(position: Position): string {
 }
 
 /** Decodes a cursor, rejecting anything this API did not hand out. */
-export function decodeCursor<P>(
+function decodeCursor<P>(
   cursor: string,
   accept: (decoded: Position) => P | undefined,
 ): P {
