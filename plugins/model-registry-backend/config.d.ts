@@ -5,8 +5,10 @@ export interface Config {
   modelRegistry?: {
     /**
      * A YAML file of example models, versions, aliases and KPIs that the
-     * example portal loads into an empty registry on startup. For demos and
-     * development only.
+     * example portal loads into its registry on startup. For demos and
+     * development only: set in `app-config.example.yaml`, never in the base
+     * config. Refused, with a warning in the log, unless the registry's
+     * database is SQLite, so a production (PostgreSQL) registry never gets it.
      */
     exampleData?: string;
     /** The REST API. */
