@@ -117,3 +117,14 @@ export type FeatureStats = z.output<typeof s.featureStats>;
 export type FeatureProfile = z.output<typeof s.featureProfile>;
 /** The reference distributions drift is measured against, per version. */
 export type ReferenceProfile = z.output<typeof s.referenceProfile>;
+
+/** Where a delivery stands: `dead` waits for a manual replay. */
+export type DeliveryStatus = z.output<typeof s.deliveryStatus>;
+/** One delivery of one event to one subscriber. */
+export type Delivery = z.output<typeof s.delivery>;
+/** Which deliveries to list, newest event first. */
+export type ListDeliveriesQuery = z.input<typeof s.listDeliveriesQuery>;
+/** A registered subscriber and how its deliveries stand. */
+export type SubscriberSummary = z.output<typeof s.subscriberSummary>;
+/** What modules installed through the registry's extension points. */
+export type InstalledIntegrations = z.output<typeof s.installedIntegrations>;

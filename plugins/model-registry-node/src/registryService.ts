@@ -88,6 +88,11 @@ const methods = {
   listDriftReports: true,
   getReferenceProfile: true,
   getPortfolioSummary: true,
+  getInstalledIntegrations: true,
+  listSubscribers: true,
+  listDeliveries: true,
+  replayDelivery: true,
+  replayDeadDeliveries: true,
 } satisfies Record<keyof ModelRegistryApi, true>;
 
 /**

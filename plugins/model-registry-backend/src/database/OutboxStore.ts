@@ -1,3 +1,4 @@
+import { Delivery, DeliveryStatus } from '@mlreg/plugin-model-registry-common';
 import {
   ModelRegistryEvent,
   ModelRegistryEventType,
@@ -7,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { parseJson, toIsoString } from './util';
 
 /** Where a delivery stands: due, done, or out of attempts. */
-export type OutboxDeliveryStatus = 'pending' | 'delivered' | 'dead';
+export type OutboxDeliveryStatus = DeliveryStatus;
 
 /** A subscriber as the outbox sees it when an event is written. */
 export interface OutboxSubscription {
@@ -25,22 +26,11 @@ export interface DueDelivery {
 }
 
 /** One delivery of one event to one subscriber, as the delivery log shows it. */
-export interface OutboxDelivery {
+/** A delivery as the log lists it, with its position for paging. */
+export type OutboxDelivery = Delivery & {
   /** Position in the outbox, for paging. */
   seq: number;
-  eventId: string;
-  eventType: string;
-  model?: string;
-  /** When the event was written. */
-  createdAt: string;
-  subscriber: string;
-  status: OutboxDeliveryStatus;
-  attempts: number;
-  lastError?: string;
-  /** When a pending delivery is next tried. */
-  nextAttemptAt?: string;
-  deliveredAt?: string;
-}
+};
 
 /** Which deliveries to list, newest event first. */
 export interface OutboxDeliveryQuery {

@@ -1,7 +1,9 @@
 import { AliasService } from '../service/AliasService';
 import { AuditService } from '../service/AuditService';
+import { DeliveryService } from '../service/DeliveryService';
 import { DeploymentService } from '../service/DeploymentService';
 import { DriftService } from '../service/DriftService';
+import { IntegrationsService } from '../service/IntegrationsService';
 import { KpiService } from '../service/KpiService';
 import { LineageService } from '../service/LineageService';
 import { ModelService } from '../service/ModelService';
@@ -20,6 +22,8 @@ export interface RegistryServices {
   deployments: DeploymentService;
   drift: DriftService;
   portfolio: PortfolioService;
+  deliveries: DeliveryService;
+  integrations: IntegrationsService;
 }
 
 /** What every resource's routes are built from. */

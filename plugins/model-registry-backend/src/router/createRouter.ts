@@ -20,6 +20,7 @@ import { aliasRoutes } from './routes/aliases';
 import { artifactRoutes } from './routes/artifacts';
 import { auditRoutes } from './routes/audit';
 import { healthRoutes } from './routes/health';
+import { integrationRoutes } from './routes/integrations';
 import { kpiRoutes } from './routes/kpis';
 import { lineageRoutes } from './routes/lineage';
 import { modelRoutes } from './routes/models';
@@ -58,6 +59,7 @@ export function createRoutes(context: RouteContext): Route[] {
     ...monitoringRoutes(context),
     ...lineageRoutes(context),
     ...auditRoutes(context),
+    ...integrationRoutes(context),
   ];
 }
 

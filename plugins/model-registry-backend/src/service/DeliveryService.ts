@@ -1,40 +1,19 @@
 import { NotFoundError } from '@backstage/errors';
-import { Page } from '@mlreg/plugin-model-registry-common';
 import {
-  ModelRegistryEventFilter,
-  ModelRegistryRetryPolicy,
-} from '@mlreg/plugin-model-registry-node';
-import { OutboxDelivery, OutboxDeliveryStatus } from '../database/OutboxStore';
+  Delivery,
+  modelRegistrySchemas,
+  Page,
+  SubscriberSummary,
+} from '@mlreg/plugin-model-registry-common';
+import { z } from 'zod';
 import { RegistryDatabase } from '../database/RegistryDatabase';
 import { OutboxDispatcher } from '../outbox/OutboxDispatcher';
 import { Position, readPage } from './cursor';
 
 /** Which deliveries {@link DeliveryService.listDeliveries} lists. */
-export interface DeliveryQuery {
-  subscriber?: string;
-  status?: OutboxDeliveryStatus;
-  /** Name of the model the event is about. */
-  model?: string;
-  /** Event type, e.g. `alias.moved`. */
-  type?: string;
-  /** Page size, 1-100; 50 when absent. */
-  limit?: number;
-  /** `nextCursor` of the previous page. */
-  cursor?: string;
-}
-
-/** One delivery of one event to one subscriber. */
-export type DeliveryRecord = Omit<OutboxDelivery, 'seq'>;
-
-/** A registered subscriber and how its deliveries stand. */
-export interface SubscriberSummary {
-  id: string;
-  filter?: ModelRegistryEventFilter;
-  /** Its effective retry policy: its own fields, else the configured ones. */
-  retry: ModelRegistryRetryPolicy;
-  /** Deliveries in each status. */
-  deliveries: Record<OutboxDeliveryStatus, number>;
-}
+export type DeliveryQuery = z.output<
+  typeof modelRegistrySchemas.listDeliveriesQuery
+>;
 
 const isPosition = (c: Position) =>
   Number.isSafeInteger(c.seq) && typeof c.subscriber === 'string'
@@ -57,9 +36,7 @@ export class DeliveryService {
    * every field of `query` given. Throws `InputError` for a cursor this
    * method did not return.
    */
-  async listDeliveries(
-    query: DeliveryQuery = {},
-  ): Promise<Page<DeliveryRecord>> {
+  async listDeliveries(query: DeliveryQuery = {}): Promise<Page<Delivery>> {
     const page = await readPage({
       cursor: query.cursor,
       limit: Math.min(Math.max(query.limit ?? 50, 1), 100),
@@ -118,7 +95,11 @@ export class DeliveryService {
   async listSubscribers(): Promise<SubscriberSummary[]> {
     const counts = await this.db.read.outbox.countByStatus();
     return this.dispatcher.subscriptions().map(subscription => {
-      const deliveries = { pending: 0, delivered: 0, dead: 0 };
+      const deliveries: SubscriberSummary['deliveries'] = {
+        pending: 0,
+        delivered: 0,
+        dead: 0,
+      };
       for (const row of counts) {
         if (row.subscriber === subscription.id) {
           deliveries[row.status] = row.count;

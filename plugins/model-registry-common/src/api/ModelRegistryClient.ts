@@ -8,11 +8,14 @@ import {
   AuditQuery,
   AuditRecord,
   CreateModelRequest,
+  Delivery,
   Deployment,
   DriftReport,
   HealthStatus,
+  InstalledIntegrations,
   Kpi,
   LineageGraph,
+  ListDeliveriesQuery,
   ListDeploymentsQuery,
   ListDriftReportsQuery,
   ListModelsQuery,
@@ -26,6 +29,7 @@ import {
   ReferenceProfile,
   RegisterVersionRequest,
   SetKpiRequest,
+  SubscriberSummary,
   UpdateModelRequest,
   UpdateVersionRequest,
   VersionComparison,
@@ -167,6 +171,26 @@ export interface ModelRegistryApi {
   ): Promise<ReferenceProfile>;
   /** Portfolio figures over the models the caller may read. */
   getPortfolioSummary(options?: Options): Promise<PortfolioSummary>;
+  /** What modules installed: subscribers, deployment targets, sources. */
+  getInstalledIntegrations(options?: Options): Promise<InstalledIntegrations>;
+  /** Event subscribers with their retry policy and delivery counts. */
+  listSubscribers(options?: Options): Promise<SubscriberSummary[]>;
+  /** The delivery log, newest event first. */
+  listDeliveries(
+    query?: ListDeliveriesQuery,
+    options?: Options,
+  ): Promise<Page<Delivery>>;
+  /** Delivers one event to one subscriber again. */
+  replayDelivery(
+    subscriber: string,
+    eventId: string,
+    options?: Options,
+  ): Promise<{ replayed: number }>;
+  /** Delivers every dead delivery of a subscriber again. */
+  replayDeadDeliveries(
+    subscriber: string,
+    options?: Options,
+  ): Promise<{ replayed: number }>;
 }
 
 /** What a call fills in: path parameters, query and JSON body. */
@@ -459,6 +483,35 @@ export class ModelRegistryClient implements ModelRegistryApi {
 
   getPortfolioSummary(options?: Options) {
     return this.call('getPortfolioSummary', {}, options);
+  }
+
+  getInstalledIntegrations(options?: Options) {
+    return this.call('getInstalledIntegrations', {}, options);
+  }
+
+  async listSubscribers(options?: Options) {
+    const { items } = await this.call('listSubscribers', {}, options);
+    return items;
+  }
+
+  listDeliveries(query: ListDeliveriesQuery = {}, options?: Options) {
+    return this.call('listDeliveries', { query }, options);
+  }
+
+  replayDelivery(subscriber: string, eventId: string, options?: Options) {
+    return this.call(
+      'replayDelivery',
+      { params: { subscriber, eventId } },
+      options,
+    );
+  }
+
+  replayDeadDeliveries(subscriber: string, options?: Options) {
+    return this.call(
+      'replayDeadDeliveries',
+      { params: { subscriber } },
+      options,
+    );
   }
 
   /** Calls a JSON operation and returns its answer; 204 gives undefined. */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   aliasSetPermission,
+  deliveryReadPermission,
+  deliveryReplayPermission,
   modelCreatePermission,
   modelDeletePermission,
   modelReadPermission,
@@ -424,6 +426,65 @@ export const modelRegistryOperations = {
     status: 200,
     response: s.pageOf(s.auditRecord),
     responseDescription: 'A page of audit records',
+  }),
+
+  // Integrations and the delivery of events to them
+  getInstalledIntegrations: operation({
+    method: 'get',
+    path: '/integrations',
+    summary:
+      'What modules installed: event subscribers, deployment targets, monitoring sources',
+    tag: 'integrations',
+    permissions: [deliveryReadPermission.name],
+    status: 200,
+    response: s.installedIntegrations,
+    responseDescription: 'Every installed integration, in registration order',
+  }),
+  listSubscribers: operation({
+    method: 'get',
+    path: '/subscribers',
+    summary:
+      'Event subscribers with their retry policy and deliveries per status',
+    tag: 'integrations',
+    permissions: [deliveryReadPermission.name],
+    status: 200,
+    response: s.listOf(s.subscriberSummary),
+    responseDescription: 'Every registered subscriber',
+  }),
+  listDeliveries: operation({
+    method: 'get',
+    path: '/deliveries',
+    summary:
+      'The delivery log: each event to each subscriber, with status, attempts and last error',
+    tag: 'integrations',
+    permissions: [deliveryReadPermission.name],
+    query: s.listDeliveriesQuery,
+    status: 200,
+    response: s.pageOf(s.delivery),
+    responseDescription: 'A page of deliveries, newest event first',
+  }),
+  replayDelivery: operation({
+    method: 'post',
+    path: '/subscribers/:subscriber/deliveries/:eventId/replay',
+    summary:
+      'Deliver an event to a subscriber again: pending at once, attempts reset',
+    tag: 'integrations',
+    permissions: [deliveryReplayPermission.name],
+    params: s.deliveryPathParams,
+    status: 200,
+    response: s.replayResult,
+    responseDescription: 'How many deliveries went back to pending',
+  }),
+  replayDeadDeliveries: operation({
+    method: 'post',
+    path: '/subscribers/:subscriber/replay',
+    summary: 'Deliver every dead delivery of a subscriber again',
+    tag: 'integrations',
+    permissions: [deliveryReplayPermission.name],
+    params: s.subscriberPathParams,
+    status: 200,
+    response: s.replayResult,
+    responseDescription: 'How many deliveries went back to pending',
   }),
 };
 

@@ -1,5 +1,7 @@
 import { isResourcePermission } from '@backstage/plugin-permission-common';
 import {
+  deliveryReadPermission,
+  deliveryReplayPermission,
   modelCreatePermission,
   modelRegistryPermissions,
   RESOURCE_TYPE_MODEL_REGISTRY_MODEL,
@@ -12,10 +14,14 @@ describe('permissions', () => {
     for (const name of names) expect(name).toMatch(/^model-registry\./);
   });
 
-  it('tie every permission except create to the model resource type', () => {
+  it('tie every permission except creating models and handling deliveries to the model resource type', () => {
     const basic = modelRegistryPermissions.filter(
       p => !isResourcePermission(p, RESOURCE_TYPE_MODEL_REGISTRY_MODEL),
     );
-    expect(basic).toEqual([modelCreatePermission]);
+    expect(basic).toEqual([
+      modelCreatePermission,
+      deliveryReadPermission,
+      deliveryReplayPermission,
+    ]);
   });
 });

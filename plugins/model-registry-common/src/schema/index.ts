@@ -11,3 +11,4 @@ export * from './kpis';
 export * from './monitoring';
 export * from './lineage';
 export * from './audit';
+export * from './deliveries';

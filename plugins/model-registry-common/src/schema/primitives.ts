@@ -63,7 +63,7 @@ export const int32 = z
 
 /** The `limit` of a page: a whole number of items, at most `max`. */
 export const pageSize = (max: number) =>
-  z.coerce.number().int().min(1).max(max).optional();
+  z.coerce.number<number | string>().int().min(1).max(max).optional();
 
 /** An opaque page cursor, as a previous page returned it. */
 export const cursor = shortText(512).optional();
