@@ -6,13 +6,18 @@ import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
+  isResourcePermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   ConditionTransformer,
   createConditionTransformer,
 } from '@backstage/plugin-permission-node';
-import { modelReadPermission } from '@mlreg/plugin-model-registry-common';
+import {
+  modelReadPermission,
+  modelRegistryPermissions,
+  OperationDefinition,
+} from '@mlreg/plugin-model-registry-common';
 import express from 'express';
 import {
   ModelFilter,
@@ -24,9 +29,37 @@ import { Actor } from '../service/Actor';
 const transformModelConditions: ConditionTransformer<ModelFilterCondition> =
   createConditionTransformer(modelPermissionRules);
 
+const permissionsByName = new Map(
+  modelRegistryPermissions.map(p => [p.name, p]),
+);
+
 /** Permission checks of the REST API, on behalf of the caller. */
 export class RegistryAuthorization {
   constructor(private readonly permissions: PermissionsService) {}
+
+  /**
+   * Checks the permissions an operation declares: a basic permission as it
+   * is, a model permission on the model named in the path. A model
+   * permission of an operation without a model in its path (a list) is left
+   * to the handler, which filters by {@link RegistryAuthorization.readFilter}.
+   */
+  async authorizeOperation(
+    operation: OperationDefinition,
+    params: { name?: string },
+    credentials: BackstageCredentials,
+  ): Promise<void> {
+    for (const name of operation.permissions) {
+      const permission = permissionsByName.get(name);
+      if (!permission) {
+        throw new Error(`operation declares unknown permission ${name}`);
+      }
+      if (!isResourcePermission(permission)) {
+        await this.authorizeBasic(credentials, permission);
+      } else if (params.name !== undefined) {
+        await this.authorizeModel(credentials, permission, params.name);
+      }
+    }
+  }
 
   /**
    * Checks a permission on a model. A model the caller may not read looks

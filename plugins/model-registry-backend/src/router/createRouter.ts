@@ -94,10 +94,8 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { httpAuth, auditor } = options;
-  const routes = createRoutes({
-    services: options.services,
-    access: new RegistryAuthorization(options.permissions),
-  });
+  const access = new RegistryAuthorization(options.permissions);
+  const routes = createRoutes({ services: options.services, access });
   const document = buildOpenApiDocument(routes, options.version);
   const router = Router();
   // Only JSON operations parse a body: an upload must reach its handler as
@@ -151,6 +149,11 @@ export async function createRouter(
           : undefined;
         let result: unknown;
         try {
+          await access.authorizeOperation(
+            operation,
+            params as { name?: string },
+            credentials,
+          );
           result = await handler({
             params,
             query,

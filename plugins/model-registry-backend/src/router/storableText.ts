@@ -6,8 +6,8 @@ import { InputError } from '@backstage/errors';
  * database. Each would be refused by one database and silently kept or
  * changed by the other, so the API refuses them everywhere.
  */
-// eslint-disable-next-line no-control-regex -- NUL is what this refuses
 const UNSTORABLE =
+  // eslint-disable-next-line no-control-regex -- NUL is what this refuses
   /\u0000|[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function describe(char: string): string {

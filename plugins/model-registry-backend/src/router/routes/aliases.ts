@@ -1,32 +1,17 @@
-import {
-  aliasSetPermission,
-  modelReadPermission,
-} from '@mlreg/plugin-model-registry-common';
 import { actorOf } from '../authorization';
 import { route } from '../route';
 import { RouteContext } from '../RouteContext';
 
 /** Aliases: list, resolve, set or move, delete. */
-export function aliasRoutes({ services, access }: RouteContext) {
+export function aliasRoutes({ services }: RouteContext) {
   return [
-    route('listAliases', async ({ params, credentials }) => {
-      await access.authorizeModel(
-        credentials,
-        modelReadPermission,
-        params.name,
-      );
+    route('listAliases', async ({ params }) => {
       return { items: await services.aliases.list(params.name) };
     }),
-    route('getVersionByAlias', async ({ params, credentials }) => {
-      await access.authorizeModel(
-        credentials,
-        modelReadPermission,
-        params.name,
-      );
+    route('getVersionByAlias', async ({ params }) => {
       return services.versions.getByAlias(params.name, params.alias);
     }),
     route('setAlias', async ({ params, body, credentials, req }) => {
-      await access.authorizeModel(credentials, aliasSetPermission, params.name);
       return services.aliases.set(
         params.name,
         params.alias,
@@ -35,7 +20,6 @@ export function aliasRoutes({ services, access }: RouteContext) {
       );
     }),
     route('deleteAlias', async ({ params, credentials, req }) => {
-      await access.authorizeModel(credentials, aliasSetPermission, params.name);
       await services.aliases.delete(
         params.name,
         params.alias,

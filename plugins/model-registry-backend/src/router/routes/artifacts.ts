@@ -1,21 +1,12 @@
-import {
-  modelReadPermission,
-  versionCreatePermission,
-} from '@mlreg/plugin-model-registry-common';
 import { pipeline } from 'node:stream/promises';
 import { actorOf } from '../authorization';
 import { route } from '../route';
 import { RouteContext } from '../RouteContext';
 
 /** Artifacts: streamed upload and download of a version's bytes. */
-export function artifactRoutes({ services, access }: RouteContext) {
+export function artifactRoutes({ services }: RouteContext) {
   return [
     route('uploadArtifact', async ({ params, query, credentials, req }) => {
-      await access.authorizeModel(
-        credentials,
-        versionCreatePermission,
-        params.name,
-      );
       const length = req.get('content-length');
       return services.versions.uploadArtifact(
         params.name,
@@ -28,12 +19,7 @@ export function artifactRoutes({ services, access }: RouteContext) {
         actorOf(credentials, req),
       );
     }),
-    route('downloadArtifact', async ({ params, credentials, res }) => {
-      await access.authorizeModel(
-        credentials,
-        modelReadPermission,
-        params.name,
-      );
+    route('downloadArtifact', async ({ params, res }) => {
       const artifact = await services.versions.openArtifact(
         params.name,
         params.version,

@@ -1,16 +1,10 @@
-import { modelReadPermission } from '@mlreg/plugin-model-registry-common';
 import { route } from '../route';
 import { RouteContext } from '../RouteContext';
 
 /** The audit trail of a model. */
-export function auditRoutes({ services, access }: RouteContext) {
+export function auditRoutes({ services }: RouteContext) {
   return [
-    route('listAuditRecords', async ({ params, query, credentials }) => {
-      await access.authorizeModel(
-        credentials,
-        modelReadPermission,
-        params.name,
-      );
+    route('listAuditRecords', async ({ params, query }) => {
       return services.audit.list({
         model: params.name,
         ...query,

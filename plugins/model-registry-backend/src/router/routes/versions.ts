@@ -1,7 +1,4 @@
-import {
-  modelReadPermission,
-  versionCreatePermission,
-} from '@mlreg/plugin-model-registry-common';
+import { modelReadPermission } from '@mlreg/plugin-model-registry-common';
 import { actorOf } from '../authorization';
 import { route } from '../route';
 import { RouteContext } from '../RouteContext';
@@ -31,12 +28,7 @@ export function versionRoutes({ services, access }: RouteContext) {
         filter,
       });
     }),
-    route('listVersions', async ({ params, query, credentials }) => {
-      await access.authorizeModel(
-        credentials,
-        modelReadPermission,
-        params.name,
-      );
+    route('listVersions', async ({ params, query }) => {
       return services.versions.list({
         ...query,
         model: params.name,
@@ -45,11 +37,6 @@ export function versionRoutes({ services, access }: RouteContext) {
       });
     }),
     route('registerVersion', async ({ params, body, credentials, req }) => {
-      await access.authorizeModel(
-        credentials,
-        versionCreatePermission,
-        params.name,
-      );
       if (body.parent) {
         await access.authorizeModel(
           credentials,
@@ -63,20 +50,10 @@ export function versionRoutes({ services, access }: RouteContext) {
         actorOf(credentials, req),
       );
     }),
-    route('getVersion', async ({ params, credentials }) => {
-      await access.authorizeModel(
-        credentials,
-        modelReadPermission,
-        params.name,
-      );
+    route('getVersion', async ({ params }) => {
       return services.versions.get(params.name, params.version);
     }),
     route('updateVersion', async ({ params, body, credentials, req }) => {
-      await access.authorizeModel(
-        credentials,
-        versionCreatePermission,
-        params.name,
-      );
       return services.versions.update(
         params.name,
         params.version,
@@ -85,11 +62,6 @@ export function versionRoutes({ services, access }: RouteContext) {
       );
     }),
     route('failVersion', async ({ params, body, credentials, req }) => {
-      await access.authorizeModel(
-        credentials,
-        versionCreatePermission,
-        params.name,
-      );
       return services.versions.fail(
         params.name,
         params.version,
@@ -97,20 +69,10 @@ export function versionRoutes({ services, access }: RouteContext) {
         actorOf(credentials, req),
       );
     }),
-    route('compareVersions', async ({ params, query, credentials }) => {
-      await access.authorizeModel(
-        credentials,
-        modelReadPermission,
-        params.name,
-      );
+    route('compareVersions', async ({ params, query }) => {
       return services.versions.compare(params.name, query.versions);
     }),
-    route('metricTrend', async ({ params, credentials }) => {
-      await access.authorizeModel(
-        credentials,
-        modelReadPermission,
-        params.name,
-      );
+    route('metricTrend', async ({ params }) => {
       return {
         items: await services.versions.metricTrend(params.name, params.key),
       };
