@@ -27,6 +27,7 @@ import { createCatalogLookups } from './service/catalogLookups';
 import { DeliveryService } from './service/DeliveryService';
 import { DeploymentService } from './service/DeploymentService';
 import { DriftService } from './service/DriftService';
+import { IdempotencyService } from './service/IdempotencyService';
 import { IntegrationsService } from './service/IntegrationsService';
 import { KpiService } from './service/KpiService';
 import { LineageService } from './service/LineageService';
@@ -108,6 +109,7 @@ export const modelRegistryPlugin = createBackendPlugin({
           deliveries: new DeliveryService(db, dispatcher),
           /** What modules installed through the extension points. */
           integrations: new IntegrationsService(registries),
+          idempotency: new IdempotencyService(db.idempotency),
         };
 
         const installed = services.integrations.getInstalled();

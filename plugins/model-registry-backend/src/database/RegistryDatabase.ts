@@ -7,6 +7,7 @@ import { AliasStore, DatabaseAliasStore } from './AliasStore';
 import { AuditStore, DatabaseAuditStore } from './AuditStore';
 import { DatabaseDeploymentStore, DeploymentStore } from './DeploymentStore';
 import { DatabaseDriftStore, DriftStore } from './DriftStore';
+import { DatabaseIdempotencyStore, IdempotencyStore } from './IdempotencyStore';
 import { DatabaseKpiStore, KpiStore } from './KpiStore';
 import { DatabaseModelStore, ModelStore } from './ModelStore';
 import {
@@ -68,10 +69,13 @@ export class RegistryDatabase implements RegistryStores {
   }
 
   readonly read: Stores;
+  /** Idempotency keys live outside the changes they guard. */
+  readonly idempotency: IdempotencyStore;
   private readonly outboxSubscriptions: OutboxSubscription[] = [];
 
   constructor(private readonly db: Knex) {
     this.read = bind(db, () => this.outboxSubscriptions);
+    this.idempotency = new DatabaseIdempotencyStore(db);
   }
 
   /**

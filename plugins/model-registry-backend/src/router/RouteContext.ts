@@ -3,6 +3,7 @@ import { AuditService } from '../service/AuditService';
 import { DeliveryService } from '../service/DeliveryService';
 import { DeploymentService } from '../service/DeploymentService';
 import { DriftService } from '../service/DriftService';
+import { IdempotencyService } from '../service/IdempotencyService';
 import { IntegrationsService } from '../service/IntegrationsService';
 import { KpiService } from '../service/KpiService';
 import { LineageService } from '../service/LineageService';
@@ -24,6 +25,7 @@ export interface RegistryServices {
   portfolio: PortfolioService;
   deliveries: DeliveryService;
   integrations: IntegrationsService;
+  idempotency: IdempotencyService;
 }
 
 /** What every resource's routes are built from. */

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { RegistryAuthorization } from './authorization';
 import { buildOpenApiDocument } from './openapi';
 import { checkResponse, publicError } from './answers';
+import { idempotencyClaimOf, runOnce } from './idempotency';
 import { Route } from './route';
 import { assertStorableText } from './storableText';
 import { RegistryServices, RouteContext } from './RouteContext';
@@ -95,6 +96,7 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, auditor } = options;
   const access = new RegistryAuthorization(options.permissions);
+  const { idempotency } = options.services;
   const routes = createRoutes({ services: options.services, access });
   const document = buildOpenApiDocument(routes, options.version);
   const router = Router();
@@ -147,26 +149,33 @@ export async function createRouter(
               meta: { params: req.params },
             })
           : undefined;
-        let result: unknown;
+        const claim =
+          operation.method === 'post'
+            ? idempotencyClaimOf(req, operationId, body, credentials)
+            : undefined;
+        let outcome: Awaited<ReturnType<typeof runOnce>>;
         try {
           await access.authorizeOperation(
             operation,
             params as { name?: string },
             credentials,
           );
-          result = await handler({
-            params,
-            query,
-            body,
-            credentials,
-            req,
-            res,
-          });
+          const run = () =>
+            handler({ params, query, body, credentials, req, res });
+          outcome = claim
+            ? await runOnce(idempotency, claim, operation.status, run)
+            : { result: await run() };
           await auditorEvent?.success();
         } catch (error) {
           await auditorEvent?.fail({ error: error as Error });
           throw publicError(error, operationId, options.logger);
         }
+        if ('replayed' in outcome) {
+          res.setHeader('Idempotent-Replayed', 'true');
+          res.status(outcome.replayed.status).json(outcome.replayed.body);
+          return;
+        }
+        const { result } = outcome;
         if (mutation) options.onChange?.();
         if (res.headersSent) return;
         if (result === undefined) {

@@ -21,6 +21,16 @@ const errorSchema = {
   required: ['error'],
 };
 
+/** Every create accepts one; see the README's REST API reference. */
+const idempotencyKeyParameter = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes a retry safe: the same key with the same request gets the first answer again (with `Idempotent-Replayed: true`); the same key with another request answers 409. Kept 24 hours per caller.',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+};
+
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
     io: 'input',
@@ -55,6 +65,7 @@ export function buildOpenApiDocument(routes: Route[], version: string) {
         required: true,
       })),
       ...objectProperties(r.query).map(p => ({ ...p, in: 'query' })),
+      ...(r.method === 'post' ? [idempotencyKeyParameter] : []),
     ];
     const responses: Record<string, unknown> = {
       [r.status]: {
