@@ -44,6 +44,14 @@ export interface Config {
          */
         maxDelay?: HumanDuration | string;
       };
+      /**
+       * How long a dispatcher keeps a delivery it claimed. A delivery whose
+       * backend stopped during the call is retried, on any replica, once
+       * this has passed; a subscriber that takes longer fails the attempt.
+       * At least 1 second.
+       * @default 2 minutes
+       */
+      leaseDuration?: HumanDuration | string;
     };
     /** Where model artifacts are stored. */
     storage?: {

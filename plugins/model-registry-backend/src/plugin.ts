@@ -14,7 +14,7 @@ import { RegistryDatabase } from './database/RegistryDatabase';
 import { createExtensionRegistries } from './extensions/ExtensionRegistry';
 import { createEventsPublisher } from './outbox/EventsPublisher';
 import { OutboxDispatcher } from './outbox/OutboxDispatcher';
-import { readRetryPolicy } from './outbox/subscriptions';
+import { readLeaseMs, readRetryPolicy } from './outbox/subscriptions';
 import {
   modelPermissionResourceRef,
   modelPermissionRules,
@@ -86,6 +86,7 @@ export const modelRegistryPlugin = createBackendPlugin({
           logger,
           subscribers: registries.subscribers.list(),
           retry: readRetryPolicy(config),
+          leaseMs: readLeaseMs(config),
         });
         const catalog = createCatalogLookups(deps.catalog, deps.auth);
         const models = new ModelService(db);

@@ -59,6 +59,21 @@ export function readRetryPolicy(config: Config): ModelRegistryRetryPolicy {
   return withDefaults(DEFAULT_RETRY_POLICY, policy);
 }
 
+/**
+ * Reads `modelRegistry.outbox.leaseDuration`: how long a dispatcher keeps a
+ * delivery it claimed (see `OutboxDispatcherOptions.leaseMs`); undefined
+ * when not set.
+ */
+export function readLeaseMs(config: Config): number | undefined {
+  const key = 'modelRegistry.outbox.leaseDuration';
+  if (!config.has(key)) return undefined;
+  const ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
+  if (!(ms >= 1_000)) {
+    throw new Error(`${key} must be at least 1 second, got ${ms} ms`);
+  }
+  return ms;
+}
+
 /** `policy`'s fields where given, else the defaults'. */
 export function withDefaults(
   defaults: ModelRegistryRetryPolicy,
