@@ -32,6 +32,7 @@ import { IntegrationsService } from './service/IntegrationsService';
 import { KpiService } from './service/KpiService';
 import { LineageService } from './service/LineageService';
 import { ModelService, publicModel } from './service/ModelService';
+import { PendingVersionReaper } from './service/PendingVersionReaper';
 import { PortfolioService } from './service/PortfolioService';
 import { VersionService } from './service/VersionService';
 import { createArtifactStore } from './storage/createArtifactStore';
@@ -95,6 +96,7 @@ export const modelRegistryPlugin = createBackendPlugin({
           models,
           artifacts,
           artifacts.maxBytes,
+          artifacts.uploads,
         );
         const services = {
           models,
@@ -165,7 +167,14 @@ export const modelRegistryPlugin = createBackendPlugin({
         }
 
         await dispatcher.schedule(scheduler);
-        await new ArtifactCleaner(db, artifacts, logger).schedule(scheduler);
+        const cleaner = new ArtifactCleaner(db, artifacts, logger);
+        await cleaner.schedule(scheduler);
+        await new PendingVersionReaper(
+          db,
+          cleaner,
+          logger,
+          artifacts.uploads.pendingTimeoutMs,
+        ).schedule(scheduler);
       },
     });
   },

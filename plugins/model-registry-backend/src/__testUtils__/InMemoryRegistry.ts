@@ -313,6 +313,25 @@ class InMemoryVersionStore implements VersionStore {
     if (!version) throw new Error(`no version ${id}`);
     return version;
   }
+  async storedArtifactBytes(modelId: string): Promise<number> {
+    return this.find(v => v.modelId === modelId && v.artifactKey !== undefined)
+      .map(v => v.artifact?.size ?? 0)
+      .reduce((sum, size) => sum + size, 0);
+  }
+
+  async listPendingBefore(
+    createdBefore: Date,
+    limit: number,
+  ): Promise<StoredVersion[]> {
+    return this.find(
+      v =>
+        v.status === 'PENDING' &&
+        new Date(v.createdAt).getTime() < createdBefore.getTime(),
+    )
+      .sort((x, y) => x.createdAt.localeCompare(y.createdAt))
+      .slice(0, limit);
+  }
+
 
   /** Copies, with the aliases that point at each version. */
   private find(

@@ -153,6 +153,13 @@ export interface VersionStore {
   list(query: VersionQuery): Promise<StoredVersion[]>;
   /** Whether a version references this artifact key. */
   isArtifactReferenced(artifactKey: string): Promise<boolean>;
+  /** Total bytes of the artifacts stored in the registry for a model's versions. */
+  storedArtifactBytes(modelId: string): Promise<number>;
+  /** PENDING versions registered before `createdBefore`, oldest first. */
+  listPendingBefore(
+    createdBefore: Date,
+    limit: number,
+  ): Promise<StoredVersion[]>;
 }
 
 /** Versions in `model_versions` and the tables of their metrics, tags and datasets. */
@@ -382,6 +389,30 @@ export class DatabaseVersionStore implements VersionStore {
       .where({ artifact_key: artifactKey })
       .first('id');
     return row !== undefined;
+  }
+
+  async storedArtifactBytes(modelId: string): Promise<number> {
+    const row = await this.db('model_versions')
+      .where({ model_id: modelId })
+      .whereNotNull('artifact_key')
+      .sum({ total: 'artifact_size' })
+      .first();
+    return Number(row?.total ?? 0);
+  }
+
+  async listPendingBefore(
+    createdBefore: Date,
+    limit: number,
+  ): Promise<StoredVersion[]> {
+    const rows = await this.db<VersionRow>('model_versions')
+      .where({ status: 'PENDING' })
+      .where('created_at', '<', createdBefore)
+      .orderBy([
+        { column: 'created_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(limit);
+    return this.hydrate(rows);
   }
 
   private async replaceTags(id: string, tags: string[]): Promise<void> {

@@ -14,6 +14,12 @@ import { RegistryStores, Stores } from '../database/RegistryDatabase';
 import { MetricCondition, StoredVersion } from '../database/VersionStore';
 import { ModelFilter } from '../permissions/rules';
 import { ArtifactStore, artifactKey } from '../storage/ArtifactStore';
+import { UploadSettings } from '../storage/createArtifactStore';
+import { ArtifactQuotaError } from '../storage/errors';
+import {
+  closeConnectionAfterAnswer,
+  detachFromServerRequestTimeout,
+} from '../storage/requestBody';
 import { Actor } from './Actor';
 import { readPage, timestampAndId } from './cursor';
 import { ModelService } from './ModelService';
@@ -59,6 +65,8 @@ export class VersionService {
     private readonly models: ModelService,
     private readonly artifacts: ArtifactStore,
     private readonly maxArtifactBytes: number,
+    /** Timeouts and the per-model quota of uploads; none when absent. */
+    private readonly uploads?: Partial<UploadSettings>,
   ) {}
 
   async register(
@@ -288,14 +296,58 @@ export class VersionService {
         `artifact of ${options.declaredSize} bytes exceeds the limit of ${this.maxArtifactBytes} bytes`,
       );
     }
+    const quota = this.uploads?.modelQuotaBytes;
+    let maxBytes = this.maxArtifactBytes;
+    let tooLarge: ((max: number) => Error) | undefined;
+    if (quota !== undefined) {
+      const used = await this.db.read.versions.storedArtifactBytes(
+        stored.modelId,
+      );
+      const left = Math.max(0, quota - used);
+      const refusal = (size: string) =>
+        new ArtifactQuotaError(
+          `artifact of ${size} would exceed the quota of model "${modelName}": ${used} of ${quota} bytes are used, ${left} are left (modelRegistry.storage.modelQuotaBytes)`,
+        );
+      if (options.declaredSize !== undefined && options.declaredSize > left) {
+        throw refusal(`${options.declaredSize} bytes`);
+      }
+      if (left < maxBytes) {
+        maxBytes = left;
+        tooLarge = () => refusal(`more than ${left} bytes`);
+      }
+    }
+    // The upload keeps its own clock (idle and overall timeouts, below), so
+    // the server's limit on the duration of any request must not cut it.
+    detachFromServerRequestTimeout(body);
     const key = artifactKey(stored.modelId, randomUUID());
-    const written = await this.artifacts.put(key, body, {
-      maxBytes: this.maxArtifactBytes,
-      expectedSha256: options.expectedSha256,
-    });
+    const written = await this.artifacts
+      .put(key, body, {
+        maxBytes,
+        tooLarge,
+        expectedSha256: options.expectedSha256,
+        declaredBytes: options.declaredSize,
+        idleTimeoutMs: this.uploads?.idleTimeoutMs,
+        timeoutMs: this.uploads?.timeoutMs,
+      })
+      .catch(error => {
+        // The client may still be sending: answer, then hang up.
+        closeConnectionAfterAnswer(body);
+        throw error;
+      });
     try {
       await this.db.transaction(async stores => {
         const now = new Date();
+        if (quota !== undefined) {
+          // Another upload to the model may have finished meanwhile.
+          const used = await stores.versions.storedArtifactBytes(
+            stored.modelId,
+          );
+          if (used + written.size > quota) {
+            throw new ArtifactQuotaError(
+              `artifact of ${written.size} bytes would exceed the quota of model "${modelName}": ${used} of ${quota} bytes are used (modelRegistry.storage.modelQuotaBytes)`,
+            );
+          }
+        }
         const settled = await stores.versions.settle(
           stored.id,
           {
@@ -309,7 +361,7 @@ export class VersionService {
         );
         if (!settled) {
           throw new ConflictError(
-            `version ${version} of model "${modelName}" was settled by another request`,
+            `version ${version} of model "${modelName}" is no longer PENDING: another upload finished first, or it was marked FAILED meanwhile`,
           );
         }
         await this.recordSettled(stores, actor, now, stored, 'READY', {

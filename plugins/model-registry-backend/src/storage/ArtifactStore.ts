@@ -15,6 +15,26 @@ export interface PutArtifactOptions {
   maxBytes: number;
   /** When given, the upload is rejected unless the bytes hash to this (hex). */
   expectedSha256?: string;
+  /**
+   * The error to fail with when more than maxBytes arrive, when maxBytes is
+   * a quota rather than the size limit (default: an InputError naming it).
+   */
+  tooLarge?: (maxBytes: number) => Error;
+  /**
+   * The size the client announced (Content-Length), when it did: stores that
+   * check free space refuse an upload that cannot fit before reading it.
+   */
+  declaredBytes?: number;
+  /**
+   * Fails the upload with an UploadTimeoutError (408) when no byte arrives for
+   * this long while the store waits for one. 0 or unset: no idle limit.
+   */
+  idleTimeoutMs?: number;
+  /**
+   * Fails the upload with an UploadTimeoutError (408) when it takes longer
+   * than this in total. 0 or unset: no limit.
+   */
+  timeoutMs?: number;
 }
 
 /**

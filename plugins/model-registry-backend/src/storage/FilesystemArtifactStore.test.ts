@@ -82,6 +82,50 @@ describe('FilesystemArtifactStore', () => {
     expect(tree()).toEqual({ tmp: {} });
   });
 
+  it('refuses before writing when the announced size would eat into the free space reserve', async () => {
+    const free = await store.freeBytes();
+    const reserving = await FilesystemArtifactStore.create({
+      rootDir: mockDir.resolve('store'),
+      reserveBytes: free - 64 * MiB,
+    });
+    const refused = reserving.put(KEY, streamOf(testBytes(MiB)), {
+      maxBytes: 1024 * MiB,
+      declaredBytes: 512 * MiB,
+    });
+    await expect(refused).rejects.toMatchObject({
+      statusCode: 507,
+      message: expect.stringMatching(
+        /^Not enough free space for the artifact: \d+ bytes free on the store's volume, 536870912 more bytes announced/,
+      ),
+    });
+    expect(tree()).toEqual({ tmp: {} });
+  });
+
+  it("stops an upload once the volume's free space falls below the reserve while it runs", async () => {
+    const free = await store.freeBytes();
+    // 8 MiB to spare, then an upload of 48 MiB that takes over a second.
+    const reserving = await FilesystemArtifactStore.create({
+      rootDir: mockDir.resolve('store'),
+      reserveBytes: free - 8 * MiB,
+    });
+    const body = new PassThrough();
+    const chunk = testBytes(MiB);
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (sent++ < 48) body.write(chunk);
+      else body.end();
+    }, 30);
+    try {
+      await expect(
+        reserving.put(KEY, body, { maxBytes: 1024 * MiB }),
+      ).rejects.toMatchObject({ statusCode: 507 });
+    } finally {
+      clearInterval(timer);
+    }
+    expect(sent).toBeLessThan(48);
+    expect(tree()).toEqual({ tmp: {} });
+  });
+
   it('rejects a digest mismatch and leaves nothing behind', async () => {
     const bytes = testBytes(MiB);
     const wrong = sha256(Buffer.from('something else'));

@@ -17,11 +17,15 @@ import {
   StoredArtifact,
 } from './ArtifactStore';
 import { DigestStream } from './DigestStream';
+import { InsufficientStorageError } from './errors';
+import { feedDigest } from './requestBody';
 
 // Uploads are written here first and renamed into place once complete. It
 // lives inside the root so that the rename never crosses filesystems.
 const TEMP_DIR = 'tmp';
 const WRITE_BUFFER_BYTES = 1024 * 1024;
+// How often a running upload checks the free space of the volume.
+const FREE_SPACE_CHECK_MS = 1000;
 const TEMP_KEY_PATTERN =
   /^tmp\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -38,8 +42,17 @@ export class FilesystemArtifactStore implements ArtifactStore {
    */
   static async create(options: {
     rootDir: string;
+    /**
+     * Free bytes uploads leave on the volume: an upload is refused (507)
+     * before it starts when its announced size would eat into them, and
+     * stopped when the free space falls below them while it runs. Default 0.
+     */
+    reserveBytes?: number;
   }): Promise<FilesystemArtifactStore> {
-    const store = new FilesystemArtifactStore(resolvePath(options.rootDir));
+    const store = new FilesystemArtifactStore(
+      resolvePath(options.rootDir),
+      options.reserveBytes ?? 0,
+    );
     const probe = store.resolve(`${TEMP_DIR}/${randomUUID()}`);
     await fs.mkdir(dirname(probe), { recursive: true });
     await fs.writeFile(probe, '', { flag: 'wx' });
@@ -47,7 +60,32 @@ export class FilesystemArtifactStore implements ArtifactStore {
     return store;
   }
 
-  private constructor(private readonly rootDir: string) {}
+  private constructor(
+    private readonly rootDir: string,
+    private readonly reserveBytes: number,
+  ) {}
+
+  /** Free bytes on the store's volume, for the caller (not root). */
+  async freeBytes(): Promise<number> {
+    const { bavail, bsize } = await fs.statfs(this.rootDir);
+    return bavail * bsize;
+  }
+
+  /**
+   * Refuses when writing `pendingBytes` more would leave less than the
+   * reserve free on the volume.
+   */
+  private async checkFreeSpace(pendingBytes: number): Promise<void> {
+    if (this.reserveBytes <= 0 && pendingBytes <= 0) return;
+    const free = await this.freeBytes();
+    if (free - pendingBytes < this.reserveBytes) {
+      throw new InsufficientStorageError(
+        `Not enough free space for the artifact: ${free} bytes free on the store's volume, ` +
+          `${pendingBytes} more bytes announced, and ${this.reserveBytes} bytes are kept free ` +
+          `(modelRegistry.storage.filesystem.reserveBytes)`,
+      );
+    }
+  }
 
   async put(
     key: string,
@@ -56,14 +94,25 @@ export class FilesystemArtifactStore implements ArtifactStore {
   ): Promise<StoredArtifact> {
     assertArtifactKey(key);
     const target = this.resolve(key);
+    const declared = options.declaredBytes ?? 0;
+    await this.checkFreeSpace(declared);
     const digest = new DigestStream(options);
     const tempPath = this.resolve(`${TEMP_DIR}/${randomUUID()}`);
+    // While the body streams in, the volume may fill up (other uploads, other
+    // programs): the upload stops once what it still has to write would eat
+    // into the reserve.
+    const spaceWatch = setInterval(() => {
+      this.checkFreeSpace(Math.max(0, declared - digest.bytesSoFar)).catch(
+        error => digest.destroy(error),
+      );
+    }, FREE_SPACE_CHECK_MS);
+    spaceWatch.unref();
     try {
       // `flush` syncs the data to disk before the file is closed, and pipeline
       // waits for the close: without it a crash right after the rename could
       // leave a complete-looking but empty or truncated file at the key.
+      feedDigest(body, digest);
       await pipeline(
-        body,
         digest,
         createWriteStream(tempPath, {
           flags: 'wx',
@@ -77,7 +126,14 @@ export class FilesystemArtifactStore implements ArtifactStore {
       await fs.rename(tempPath, target);
     } catch (error) {
       await fs.rm(tempPath, { force: true });
+      if (hasErrorCode(error, 'ENOSPC', 'EDQUOT')) {
+        throw new InsufficientStorageError(
+          `The store's volume is full: ${(error as Error).message}`,
+        );
+      }
       throw error;
+    } finally {
+      clearInterval(spaceWatch);
     }
     try {
       // Makes the rename itself durable before the caller records the version.

@@ -9,7 +9,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import {
   ArtifactStore,
   assertArtifactKey,
@@ -18,6 +18,7 @@ import {
   StoredArtifact,
 } from './ArtifactStore';
 import { DigestStream } from './DigestStream';
+import { feedDigest } from './requestBody';
 
 // S3's multipart limits: parts of at least 5 MiB, at most 10,000 of them.
 const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -81,7 +82,11 @@ export class S3ArtifactStore implements ArtifactStore {
     });
 
     const [read, uploaded] = await Promise.allSettled([
-      pipeline(body, digest),
+      (async () => {
+        feedDigest(body, digest);
+        // Until the digest has taken the whole body (its writable side).
+        await finished(digest, { readable: false });
+      })(),
       upload.done().catch(error => {
         // Stops reading the body once S3 has failed.
         digest.destroy(error);

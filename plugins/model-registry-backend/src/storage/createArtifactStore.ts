@@ -4,8 +4,9 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
 import { ForwardedError } from '@backstage/errors';
+import { durationToMilliseconds } from '@backstage/types';
 import { resolve as resolvePath } from 'node:path';
 import { ArtifactStore } from './ArtifactStore';
 import { FilesystemArtifactStore } from './FilesystemArtifactStore';
@@ -17,13 +18,31 @@ const DEFAULT_REGION = 'us-east-1';
 const DEFAULT_MAX_ARTIFACT_BYTES = 10 * 1024 ** 3;
 // The largest object S3 accepts.
 const MAX_S3_OBJECT_BYTES = 5 * 1024 ** 4;
+const DEFAULT_RESERVE_BYTES = 1024 ** 3;
+const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+const DEFAULT_UPLOAD_TIMEOUT_MS = 6 * 60 * 60_000;
+const DEFAULT_PENDING_TIMEOUT_MS = 24 * 60 * 60_000;
+
+/** How uploads are bounded, from `modelRegistry.storage`. */
+export interface UploadSettings {
+  /** No byte for this long while one is awaited: 408. 0: never. */
+  idleTimeoutMs: number;
+  /** The longest an upload may take; 0: unlimited. */
+  timeoutMs: number;
+  /** Total bytes of stored artifacts per model; undefined: unlimited. */
+  modelQuotaBytes?: number;
+  /** How long a version may stay PENDING before it is marked FAILED. */
+  pendingTimeoutMs: number;
+}
 
 /**
  * The configured store, together with the configured upload limit that
- * callers pass to {@link ArtifactStore.put} as `maxBytes`.
+ * callers pass to {@link ArtifactStore.put} as `maxBytes`, and the other
+ * bounds of uploads.
  */
 export type ConfiguredArtifactStore = ArtifactStore & {
   readonly maxBytes: number;
+  readonly uploads: UploadSettings;
 };
 
 /**
@@ -37,6 +56,7 @@ export async function createArtifactStore(
 ): Promise<ConfiguredArtifactStore> {
   const type = config.getOptionalString(`${KEY}.type`) ?? 'filesystem';
   const maxBytes = readMaxBytes(config, type);
+  const uploads = readUploadSettings(config);
   let store: ArtifactStore;
   if (type === 'filesystem') {
     store = await createFilesystemStore(config);
@@ -45,7 +65,58 @@ export async function createArtifactStore(
   } else {
     throw new Error(`${KEY}.type must be "filesystem" or "s3", got "${type}"`);
   }
-  return Object.assign(store, { maxBytes });
+  return Object.assign(store, { maxBytes, uploads });
+}
+
+function readDurationMs(config: Config, key: string, fallback: number): number {
+  if (!config.has(key)) return fallback;
+  // Whole milliseconds as a number, or a duration (`30s`, `{ minutes: 2 }`).
+  const value = config.getOptional(key);
+  const ms =
+    typeof value === 'number'
+      ? value
+      : durationToMilliseconds(readDurationFromConfig(config, { key }));
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw new Error(`${key} must be a non-negative duration`);
+  }
+  return ms;
+}
+
+/** Reads and cross-checks the bounds of uploads. */
+export function readUploadSettings(config: Config): UploadSettings {
+  const idleTimeoutMs = readDurationMs(
+    config,
+    `${KEY}.upload.idleTimeout`,
+    DEFAULT_IDLE_TIMEOUT_MS,
+  );
+  const timeoutMs = readDurationMs(
+    config,
+    `${KEY}.upload.timeout`,
+    DEFAULT_UPLOAD_TIMEOUT_MS,
+  );
+  const pendingTimeoutMs = readDurationMs(
+    config,
+    `${KEY}.upload.pendingTimeout`,
+    DEFAULT_PENDING_TIMEOUT_MS,
+  );
+  if (pendingTimeoutMs <= 0) {
+    throw new Error(`${KEY}.upload.pendingTimeout must be positive`);
+  }
+  if (timeoutMs === 0 || timeoutMs >= pendingTimeoutMs) {
+    // Else a version could expire while its upload is still running.
+    throw new Error(
+      `${KEY}.upload.timeout must be set and shorter than ${KEY}.upload.pendingTimeout`,
+    );
+  }
+  const quotaKey = `${KEY}.modelQuotaBytes`;
+  const modelQuotaBytes = config.getOptionalNumber(quotaKey);
+  if (
+    modelQuotaBytes !== undefined &&
+    (!Number.isSafeInteger(modelQuotaBytes) || modelQuotaBytes < 1)
+  ) {
+    throw new Error(`${quotaKey} must be a positive whole number of bytes`);
+  }
+  return { idleTimeoutMs, timeoutMs, modelQuotaBytes, pendingTimeoutMs };
 }
 
 function readMaxBytes(config: Config, type: string): number {
@@ -72,8 +143,17 @@ async function createFilesystemStore(
   }
   // Relative paths are relative to the backend's working directory.
   const path = resolvePath(rootDir);
+  const reserveKey = `${KEY}.filesystem.reserveBytes`;
+  const reserveBytes =
+    config.getOptionalNumber(reserveKey) ?? DEFAULT_RESERVE_BYTES;
+  if (!Number.isSafeInteger(reserveBytes) || reserveBytes < 0) {
+    throw new Error(`${reserveKey} must be a whole number of bytes, 0 or more`);
+  }
   try {
-    return await FilesystemArtifactStore.create({ rootDir: path });
+    return await FilesystemArtifactStore.create({
+      rootDir: path,
+      reserveBytes,
+    });
   } catch (error) {
     throw new ForwardedError(
       `${key} "${path}" is not a writable directory`,
