@@ -91,6 +91,7 @@ export class ModelRegistryEntityProvider implements EntityProvider {
     const connection = this.requireConnection();
     const token = await this.token();
     const declared = await this.declaredElsewhere();
+    const registryUrl = await this.options.registryUrl();
     const entities: DeferredEntity[] = [];
     let cursor: string | undefined;
     do {
@@ -100,7 +101,7 @@ export class ModelRegistryEntityProvider implements EntityProvider {
       );
       for (const model of page.items) {
         if (!declared.has(model.name))
-          entities.push(await this.deferred(model));
+          entities.push(this.deferred(model, registryUrl));
       }
       cursor = page.nextCursor;
     } while (cursor);
@@ -135,7 +136,9 @@ export class ModelRegistryEntityProvider implements EntityProvider {
     const model = await this.options.registry.getModel(name, { token });
     await this.connection.applyMutation({
       type: 'delta',
-      added: model.archived ? [] : [await this.deferred(model)],
+      added: model.archived
+        ? []
+        : [this.deferred(model, await this.options.registryUrl())],
       removed: model.archived ? removed : [],
     });
   }
@@ -177,50 +180,62 @@ export class ModelRegistryEntityProvider implements EntityProvider {
     return `${LOCATION_PREFIX}${name}`;
   }
 
-  private async deferred(model: Model): Promise<DeferredEntity> {
-    const location = `${LOCATION_PREFIX}${await this.options.registryUrl()}/models/${
-      model.name
-    }`;
-    const aliases = Object.entries(model.aliases)
-      .map(([alias, version]) => `${alias}=${version}`)
-      .join(',');
-    const entity: ModelEntityV1alpha1 = {
-      apiVersion: MODEL_ENTITY_API_VERSION,
-      kind: MODEL_ENTITY_KIND,
-      metadata: {
-        name: model.name,
-        namespace: 'default',
-        description: model.description || undefined,
-        tags: model.tags.filter(tag => CATALOG_TAG.test(tag)),
-        links: model.links.repoUrl
-          ? [{ url: model.links.repoUrl, title: 'Repository', icon: 'github' }]
-          : [],
-        annotations: {
-          'backstage.io/managed-by-location': location,
-          'backstage.io/managed-by-origin-location': location,
-          [ANNOTATION_MODEL_REGISTRY_NAME]: model.name,
-          ...(model.latestVersion
-            ? { [ANNOTATION_MODEL_LATEST_VERSION]: String(model.latestVersion) }
-            : {}),
-          ...(aliases ? { [ANNOTATION_MODEL_ALIASES]: aliases } : {}),
-          ...(model.links.jiraProject
-            ? { [ANNOTATION_JIRA_PROJECT_KEY]: model.links.jiraProject }
-            : {}),
-          ...(model.links.slackChannel
-            ? { [ANNOTATION_SLACK_CHANNEL]: model.links.slackChannel }
-            : {}),
-        },
-      },
-      spec: {
-        type: (model.task && TASK_TYPES.has(model.task)
-          ? model.task
-          : 'other') as ModelEntityV1alpha1['spec']['type'],
-        lifecycle:
-          'production' in model.aliases ? 'production' : 'experimental',
-        owner: model.owner,
-        ...(model.framework ? { framework: model.framework } : {}),
-      },
+  private deferred(model: Model, registryUrl: string): DeferredEntity {
+    return {
+      entity: modelEntity(model, registryUrl),
+      locationKey: this.locationKey(model.name),
     };
-    return { entity, locationKey: this.locationKey(model.name) };
   }
+}
+
+/**
+ * The catalog entity of a registry model. A pure function of the model: the
+ * same model always gives the same entity (no timestamps or other values that
+ * change from one reconciliation to the next), so an unchanged model costs
+ * the catalog no re-processing or re-stitching.
+ */
+export function modelEntity(
+  model: Model,
+  registryUrl: string,
+): ModelEntityV1alpha1 {
+  const location = `${LOCATION_PREFIX}${registryUrl}/models/${model.name}`;
+  const aliases = Object.entries(model.aliases)
+    .map(([alias, version]) => `${alias}=${version}`)
+    .join(',');
+  return {
+    apiVersion: MODEL_ENTITY_API_VERSION,
+    kind: MODEL_ENTITY_KIND,
+    metadata: {
+      name: model.name,
+      namespace: 'default',
+      description: model.description || undefined,
+      tags: model.tags.filter(tag => CATALOG_TAG.test(tag)),
+      links: model.links.repoUrl
+        ? [{ url: model.links.repoUrl, title: 'Repository', icon: 'github' }]
+        : [],
+      annotations: {
+        'backstage.io/managed-by-location': location,
+        'backstage.io/managed-by-origin-location': location,
+        [ANNOTATION_MODEL_REGISTRY_NAME]: model.name,
+        ...(model.latestVersion
+          ? { [ANNOTATION_MODEL_LATEST_VERSION]: String(model.latestVersion) }
+          : {}),
+        ...(aliases ? { [ANNOTATION_MODEL_ALIASES]: aliases } : {}),
+        ...(model.links.jiraProject
+          ? { [ANNOTATION_JIRA_PROJECT_KEY]: model.links.jiraProject }
+          : {}),
+        ...(model.links.slackChannel
+          ? { [ANNOTATION_SLACK_CHANNEL]: model.links.slackChannel }
+          : {}),
+      },
+    },
+    spec: {
+      type: (model.task && TASK_TYPES.has(model.task)
+        ? model.task
+        : 'other') as ModelEntityV1alpha1['spec']['type'],
+      lifecycle: 'production' in model.aliases ? 'production' : 'experimental',
+      owner: model.owner,
+      ...(model.framework ? { framework: model.framework } : {}),
+    },
+  };
 }
