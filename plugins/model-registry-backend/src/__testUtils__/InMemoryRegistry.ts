@@ -122,8 +122,13 @@ class InMemoryModelStore implements ModelStore {
     this.state.models = this.state.models.filter(m => m.id !== id);
   }
 
-  async nextVersionNumber(id: string): Promise<number> {
-    return (this.row(id).lastVersion += 1);
+  async nextVersionNumber(id: string): Promise<number | undefined> {
+    const model = this.state.models.find(m => m.id === id);
+    return model ? (model.lastVersion += 1) : undefined;
+  }
+
+  async lock(id: string): Promise<boolean> {
+    return this.state.models.some(m => m.id === id);
   }
 
   async getRef(name: string): Promise<ModelRef | undefined> {
@@ -308,11 +313,6 @@ class InMemoryVersionStore implements VersionStore {
     return this.state.versions.some(v => v.artifactKey === artifactKey);
   }
 
-  private row(id: string) {
-    const version = this.state.versions.find(v => v.id === id);
-    if (!version) throw new Error(`no version ${id}`);
-    return version;
-  }
   async storedArtifactBytes(modelId: string): Promise<number> {
     return this.find(v => v.modelId === modelId && v.artifactKey !== undefined)
       .map(v => v.artifact?.size ?? 0)
@@ -332,6 +332,11 @@ class InMemoryVersionStore implements VersionStore {
       .slice(0, limit);
   }
 
+  private row(id: string) {
+    const version = this.state.versions.find(v => v.id === id);
+    if (!version) throw new Error(`no version ${id}`);
+    return version;
+  }
 
   /** Copies, with the aliases that point at each version. */
   private find(

@@ -32,7 +32,7 @@ export async function seedVersion(
   modelId: string,
   status: ModelVersionStatus = 'READY',
 ): Promise<number> {
-  const version = await registry.read.models.nextVersionNumber(modelId);
+  const version = (await registry.read.models.nextVersionNumber(modelId))!;
   await registry.read.versions.insert(
     {
       id: randomUUID(),

@@ -94,10 +94,17 @@ export interface ModelStore {
   ): Promise<void>;
   delete(id: string): Promise<void>;
   /**
-   * Hands out the next version number of a model. Concurrent calls in
-   * concurrent transactions never hand out the same number.
+   * Locks a model's row until the transaction ends, as registering a
+   * version does, so what the transaction reads of the model's versions
+   * stays true until it commits. Resolves to false when the model is gone.
    */
-  nextVersionNumber(id: string): Promise<number>;
+  lock(id: string): Promise<boolean>;
+  /**
+   * Hands out the next version number of a model. Concurrent calls in
+   * concurrent transactions never hand out the same number. Undefined when
+   * the model is gone (deleted by a transaction that committed first).
+   */
+  nextVersionNumber(id: string): Promise<number | undefined>;
   getRef(name: string): Promise<ModelRef | undefined>;
   getByName(name: string): Promise<StoredModel | undefined>;
   getByNames(names: string[]): Promise<StoredModel[]>;
@@ -192,12 +199,31 @@ export class DatabaseModelStore implements ModelStore {
    * (SQLite) until the transaction ends, so concurrent registrations
    * serialize here and numbers never repeat.
    */
-  async nextVersionNumber(id: string): Promise<number> {
+  async nextVersionNumber(id: string): Promise<number | undefined> {
     const [row] = await this.db<ModelRow>('models')
       .where({ id })
       .increment('last_version', 1)
       .returning('last_version');
-    return Number((row as { last_version: number }).last_version);
+    return row === undefined
+      ? undefined
+      : Number((row as { last_version: number }).last_version);
+  }
+
+  /**
+   * PostgreSQL: `SELECT … FOR UPDATE`, the row lock `nextVersionNumber`
+   * takes too, so deleting and registering serialize. SQLite has no row
+   * locks; a no-op write takes the database's write lock at once, instead
+   * of after the transaction has read.
+   */
+  async lock(id: string): Promise<boolean> {
+    if (this.isPostgres) {
+      const row = await this.db('models').where({ id }).forUpdate().first('id');
+      return row !== undefined;
+    }
+    const count = await this.db('models')
+      .where({ id })
+      .update({ last_version: this.db.ref('last_version') });
+    return count === 1;
   }
 
   async getRef(name: string): Promise<ModelRef | undefined> {

@@ -1,6 +1,6 @@
 import { AuditRecord, Page } from '@mlreg/plugin-model-registry-common';
 import { RegistryStores } from '../database/RegistryDatabase';
-import { readPage } from './cursor';
+import { isWholeNumber, readPage } from './cursor';
 
 /** Reads the audit trail of a model, newest first. */
 export class AuditService {
@@ -18,7 +18,9 @@ export class AuditService {
       cursor: query.cursor,
       limit: query.limit,
       accept: c =>
-        typeof c.before === 'number' ? { before: c.before } : undefined,
+        isWholeNumber(c.before, 1, Number.MAX_SAFE_INTEGER)
+          ? { before: c.before }
+          : undefined,
       read: (after, limit) =>
         this.db.read.audit.list({
           modelName: query.model,

@@ -12,7 +12,7 @@ import { ModelQuery, ModelRef, StoredModel } from '../database/ModelStore';
 import { RegistryStores, Stores } from '../database/RegistryDatabase';
 import { isUniqueViolation } from '../database/util';
 import { Actor } from './Actor';
-import { readPage } from './cursor';
+import { isText, isTimestamp, readPage } from './cursor';
 import { recordChange } from './recordChange';
 
 /** A stored model with its health, as the registry shows it. */
@@ -145,10 +145,12 @@ export class ModelService {
     const page = await readPage({
       cursor,
       limit: query.limit,
+      // The sort value is the name or an ISO timestamp, as `position`
+      // writes it; a value of another type or sort is forged.
       accept: c =>
-        (typeof c.value === 'string' || typeof c.value === 'number') &&
-        typeof c.name === 'string'
-          ? { value: c.value, name: c.name }
+        isText(c.name) &&
+        (query.sort === 'name' ? isText(c.value) : isTimestamp(c.value))
+          ? { value: c.value as string, name: c.name }
           : undefined,
       read: (after, limit) =>
         this.db.read.models.list({ ...rest, after, limit }),
@@ -227,6 +229,11 @@ export class ModelService {
         stores.models.getByName(name),
         name,
       );
+      // The row lock a registration takes too: a version registered in
+      // between is counted below, or waits and then finds the model gone.
+      if (!(await stores.models.lock(model.id))) {
+        throw new NotFoundError(`model "${name}" not found`);
+      }
       const versions = await stores.versions.countForModel(model.id);
       if (versions > 0) {
         throw new ConflictError(

@@ -21,7 +21,7 @@ import {
   detachFromServerRequestTimeout,
 } from '../storage/requestBody';
 import { Actor } from './Actor';
-import { readPage, timestampAndId } from './cursor';
+import { isWholeNumber, readPage, timestampAndId } from './cursor';
 import { ModelService } from './ModelService';
 import { recordChange } from './recordChange';
 
@@ -92,6 +92,10 @@ export class VersionService {
     return this.db.transaction(async stores => {
       const now = new Date();
       const version = await stores.models.nextVersionNumber(model.id);
+      if (version === undefined) {
+        // Deleted since it was resolved; its row lock kept it until then.
+        throw new NotFoundError(`model "${modelName}" not found`);
+      }
       await stores.versions.insert(
         {
           id,
@@ -183,7 +187,7 @@ export class VersionService {
       limit: query.limit,
       accept: model
         ? c =>
-            typeof c.version === 'number' ? { version: c.version } : undefined
+            isWholeNumber(c.version, 1) ? { version: c.version } : undefined
         : c => timestampAndId(c, 'createdAt'),
       read: (after, limit) =>
         this.db.read.versions.list({
@@ -428,52 +432,52 @@ export class VersionService {
         `model "${modelName}" has no version ${missing.join(', ')}`,
       );
     }
-    const rows = (
-      entries: Array<
-        [StoredVersion, Record<string, string | number | boolean>]
-      >,
-    ) => {
+    // Values by key in Maps: a key such as `toString` or `constructor` is
+    // data, not a property every plain object already has.
+    const rows = (entries: Array<[StoredVersion, Map<string, Value>]>) => {
       const keys = [
-        ...new Set(entries.flatMap(([, values]) => Object.keys(values))),
+        ...new Set(entries.flatMap(([, values]) => [...values.keys()])),
       ].sort();
       return keys.map(key => {
         const values: ComparisonRow['values'] = {};
         for (const [v, map] of entries)
-          values[v.version] = key in map ? map[key] : null;
+          values[v.version] = map.get(key) ?? null;
         const distinct = new Set(
-          Object.values(values).map(v => JSON.stringify(v)),
+          entries.map(([, map]) => JSON.stringify(map.get(key) ?? null)),
         );
         return { key, values, differs: distinct.size > 1 };
       });
     };
+    const metricLabels = labelMetrics(found.flatMap(v => v.metrics));
     return {
       versions: found.map(publicVersion),
-      parameters: rows(found.map(v => [v, v.parameters])),
+      parameters: rows(
+        found.map(v => [v, new Map(Object.entries(v.parameters))]),
+      ),
       metrics: rows(
         found.map(v => [
           v,
-          Object.fromEntries(v.metrics.map(m => [metricLabel(m), m.value])),
+          new Map(
+            v.metrics.map(m => [metricLabels.get(metricIdentity(m))!, m.value]),
+          ),
         ]),
       ),
       datasets: rows(
         found.map(v => [
           v,
-          Object.fromEntries(
-            v.datasets.map(d => [d.role, d.entityRef ?? d.uri ?? '']),
-          ),
+          new Map(v.datasets.map(d => [d.role, d.entityRef ?? d.uri ?? ''])),
         ]),
       ),
       artifacts: rows(
-        found.map(v => [
-          v,
-          {
-            ...(v.artifact?.format ? { format: v.artifact.format } : {}),
-            ...(v.artifact?.size !== undefined
-              ? { size: v.artifact.size }
-              : {}),
-            ...(v.artifact?.sha256 ? { sha256: v.artifact.sha256 } : {}),
-          },
-        ]),
+        found.map(v => {
+          const artifact = new Map<string, Value>();
+          if (v.artifact?.format) artifact.set('format', v.artifact.format);
+          if (v.artifact?.size !== undefined) {
+            artifact.set('size', v.artifact.size);
+          }
+          if (v.artifact?.sha256) artifact.set('sha256', v.artifact.sha256);
+          return [v, artifact];
+        }),
       ),
     };
   }
@@ -542,22 +546,67 @@ function newArtifact(
   return undefined;
 }
 
+/** A value of a comparison row. */
+type Value = string | number | boolean;
+
+/**
+ * What makes two metrics of a version the same row of `version_metrics`
+ * (its unique index is key, dataset, step): no dataset is the empty one, no
+ * step is step 0.
+ */
+function metricIdentity(metric: Metric): string {
+  return JSON.stringify([metric.key, metric.dataset ?? '', metric.step ?? 0]);
+}
+
+/** How a comparison labels a metric: `auc`, `auc@holdout`, `auc@holdout@5`, `auc@5`. */
 function metricLabel(metric: Metric): string {
-  return [metric.key, metric.dataset, metric.step]
+  return [metric.key, metric.dataset, metric.step || undefined]
     .filter(p => p !== undefined && p !== '')
     .join('@');
+}
+
+/**
+ * The label of each distinct metric. Labels are for people and can
+ * collide (`auc` at step 5 and `auc` on a data set named `5` are both
+ * `auc@5`); colliding metrics are labelled by their full identity instead,
+ * so no value hides another.
+ */
+function labelMetrics(metrics: Metric[]): Map<string, string> {
+  const byLabel = new Map<string, Set<string>>();
+  for (const metric of metrics) {
+    const label = metricLabel(metric);
+    const identities = byLabel.get(label) ?? new Set<string>();
+    identities.add(metricIdentity(metric));
+    byLabel.set(label, identities);
+  }
+  const labels = new Map<string, string>();
+  for (const [label, identities] of byLabel) {
+    for (const identity of identities) {
+      if (identities.size === 1) {
+        labels.set(identity, label);
+      } else {
+        const [key, dataset, step] = JSON.parse(identity);
+        labels.set(identity, `${key} (dataset "${dataset}", step ${step})`);
+      }
+    }
+  }
+  return labels;
 }
 
 function assertUniqueMetrics(metrics: Metric[]) {
   const seen = new Set<string>();
   for (const metric of metrics) {
-    const label = metricLabel(metric);
-    if (seen.has(label)) {
+    const identity = metricIdentity(metric);
+    if (seen.has(identity)) {
+      const where = [
+        metric.dataset ? `data set "${metric.dataset}"` : 'no data set',
+        `step ${metric.step ?? 0}`,
+      ].join(' and ');
       throw new InputError(
-        `metric "${metric.key}" appears twice for the same dataset and step`,
+        `metric "${metric.key}" appears twice for ${where} (no step is step 0)`,
       );
     }
-    seen.add(label);
+    seen.add(identity);
   }
 }
 

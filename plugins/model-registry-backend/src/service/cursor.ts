@@ -49,7 +49,10 @@ function decodeCursor<P>(
     decoded = undefined;
   }
   const position =
-    decoded && typeof decoded === 'object'
+    decoded &&
+    typeof decoded === 'object' &&
+    !Array.isArray(decoded) &&
+    Object.values(decoded).every(isPlainValue)
       ? accept(decoded as Position)
       : undefined;
   if (position === undefined) {
@@ -59,6 +62,61 @@ function decodeCursor<P>(
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Text a database stores as given: no NUL (PostgreSQL refuses it), no
+ * noncharacters U+FFFE / U+FFFF, no unpaired surrogate.
+ */
+const UNSTORABLE =
+  // eslint-disable-next-line no-control-regex -- NUL is what this refuses
+  /\u0000|[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * What a position this API hands out is made of: storable strings of at
+ * most 512 characters, finite numbers and booleans. Anything else (nested
+ * objects, NUL, 1e400) is forged, whatever the list.
+ */
+function isPlainValue(value: unknown): boolean {
+  if (typeof value === 'string') {
+    return value.length <= 512 && !UNSTORABLE.test(value);
+  }
+  if (typeof value === 'number') return Number.isFinite(value);
+  return typeof value === 'boolean';
+}
+
+/** The form of `Date.prototype.toISOString`, the only timestamps in cursors. */
+const ISO_TIMESTAMP =
+  /^(\d{4}|[+-]\d{6})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** Whether a cursor value is a timestamp as this API writes them. */
+export function isTimestamp(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    ISO_TIMESTAMP.test(value) &&
+    !Number.isNaN(Date.parse(value))
+  );
+}
+
+/**
+ * Whether a cursor value is a whole number in `[min, max]`; the default
+ * range is that of an `integer` column, which the value is compared with.
+ */
+export function isWholeNumber(
+  value: unknown,
+  min = 0,
+  max = 2 ** 31 - 1,
+): value is number {
+  return (
+    Number.isSafeInteger(value) &&
+    (value as number) >= min &&
+    (value as number) <= max
+  );
+}
+
+/** Whether a cursor value is a non-empty string (of storable text, see `decodeCursor`). */
+export function isText(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
 
 /**
  * Reads a decoded cursor as a `{ [field]: <ISO timestamp>, id: <uuid> }`
@@ -71,10 +129,7 @@ export function timestampAndId<F extends string>(
 ): (Record<F, string> & { id: string }) | undefined {
   const at = decoded[field];
   const id = decoded.id;
-  return typeof at === 'string' &&
-    !Number.isNaN(Date.parse(at)) &&
-    typeof id === 'string' &&
-    UUID.test(id)
+  return isTimestamp(at) && typeof id === 'string' && UUID.test(id)
     ? ({ [field]: at, id } as Record<F, string> & { id: string })
     : undefined;
 }
