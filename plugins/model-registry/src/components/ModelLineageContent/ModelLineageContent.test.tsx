@@ -119,6 +119,66 @@ function manyVersions(count: number): LineageGraph {
   };
 }
 
+/**
+ * A large lineage: versions 1 to `count`, each trained on one of five data
+ * sets and evaluated on its own, produced by a run from a commit, and
+ * retrained from the version before; three components consume the model.
+ */
+function largeLineage(count: number): LineageGraph {
+  const numbers = Array.from({ length: count }, (_, i) => i + 1);
+  const consumers = ['checkout', 'refunds', 'risk-dashboard'];
+  const node = (id: string, kind: LineageNode['kind']): LineageNode => ({
+    id,
+    kind,
+    label: id.split(':')[1],
+  });
+  const vid = (n: number) => `version:fraud-detector/${n}`;
+  return {
+    nodes: [
+      model,
+      ...numbers.map(n => version(n)),
+      ...[0, 1, 2, 3, 4].map(d => node(`dataset:s3://train/${d}`, 'dataset')),
+      ...numbers.flatMap(n => [
+        node(`dataset:s3://holdout/${n}`, 'dataset'),
+        node(`run:run-${n}`, 'run'),
+        node(`commit:${(0xabc000 + n).toString(16)}`, 'commit'),
+      ]),
+      lineage.nodes[7],
+      ...consumers.map(c =>
+        node(`catalog:component:default/${c}`, 'component'),
+      ),
+    ],
+    edges: [
+      ...numbers.flatMap((n): LineageEdge[] => [
+        versionOf(n),
+        { from: vid(n), to: `dataset:s3://train/${n % 5}`, type: 'trainedOn' },
+        { from: vid(n), to: `dataset:s3://holdout/${n}`, type: 'evaluatedOn' },
+        { from: vid(n), to: `run:run-${n}`, type: 'producedBy' },
+        {
+          from: vid(n),
+          to: `commit:${(0xabc000 + n).toString(16)}`,
+          type: 'builtFrom',
+        },
+      ]),
+      ...numbers.slice(1).map(
+        (n): LineageEdge => ({
+          from: vid(n),
+          to: vid(n - 1),
+          type: 'derivedFrom',
+        }),
+      ),
+      { from: vid(1), to: 'deployment:prod', type: 'deployedAs' },
+      ...consumers.map(
+        (c): LineageEdge => ({
+          from: `catalog:component:default/${c}`,
+          to: model.id,
+          type: 'consumes',
+        }),
+      ),
+    ],
+  };
+}
+
 describe('ModelLineageContent', () => {
   const server = setupServer();
   registerMswTestHooks(server);
@@ -241,6 +301,67 @@ describe('ModelLineageContent', () => {
         'Showing 11 of 30 versions, deployed ones always included.',
       ),
     ).toBeInTheDocument();
+  });
+
+  /** The box the graph is drawn in, and the card around it. */
+  function graphBox(graph: HTMLElement) {
+    const viewport = graph.closest<HTMLElement>(
+      '[data-testid="lineage-graph-viewport"]',
+    );
+    const card = viewport?.closest<HTMLElement>('.bui-Card');
+    if (!viewport || !card) throw new Error('the graph is not in its card');
+    return { viewport, card };
+  }
+
+  it('fits a large lineage into its card: zoomed to fit, clipped, never wider than the card', async () => {
+    serveLineage(largeLineage(40));
+    await renderTab(['/?versions=all']);
+
+    const graph = await screen.findByLabelText('Lineage graph');
+    expect(
+      await within(graph).findByText('fraud-detector v40'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Showing all 40 versions.')).toBeInTheDocument();
+
+    const { viewport, card } = graphBox(graph);
+    expect(
+      within(card).getByRole('heading', { name: 'Lineage graph' }),
+    ).toBeInTheDocument();
+    // However wide the layout, the box is as wide as the card and no wider,
+    // of a fixed height, and clips what zooming in moves past its edges.
+    expect(viewport).toHaveStyle({
+      width: '100%',
+      maxWidth: '100%',
+      minWidth: '0',
+      height: '600px',
+      overflow: 'hidden',
+      display: 'grid',
+      gridTemplateColumns: 'minmax(0, 1fr)',
+    });
+    // fit="contain": the drawing fills the box and its viewBox scales the
+    // whole layout into it (fit="grow" would make it as tall as the layout).
+    expect(graph).toHaveAttribute('width', '100%');
+    expect(graph).toHaveAttribute('height', '100%');
+    const [, , viewWidth, viewHeight] = graph
+      .getAttribute('viewBox')!
+      .split(' ')
+      .map(Number);
+    // 40 versions in a chain are many times wider and taller than the box.
+    expect(viewWidth).toBeGreaterThan(2000);
+    expect(viewHeight).toBeGreaterThan(600);
+  });
+
+  it('draws a small lineage in a smaller box', async () => {
+    serveLineage(manyVersions(1));
+    await renderTab();
+
+    const graph = await screen.findByLabelText('Lineage graph');
+    expect(
+      await within(graph).findByText('fraud-detector v1'),
+    ).toBeInTheDocument();
+    const { viewport } = graphBox(graph);
+    expect(viewport).toHaveStyle({ height: '240px', overflow: 'hidden' });
+    expect(graph).toHaveAttribute('height', '100%');
   });
 
   it('says how lineage appears when the model has no versions', async () => {

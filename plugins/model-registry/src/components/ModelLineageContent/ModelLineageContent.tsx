@@ -11,10 +11,16 @@ import { LineageNode } from '@mlreg/plugin-model-registry-common';
 import { useCallback, useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { modelRegistryApiRef } from '../../api';
-import { RegistryErrorPanel, useModelName, useQueryParams } from '../shared';
+import {
+  RegistryErrorPanel,
+  TitledCard,
+  useModelName,
+  useQueryParams,
+} from '../shared';
 import {
   drawEdge,
   DrawnEdge,
+  graphHeight,
   LimitedGraph,
   limitVersions,
   parseVersionLimit,
@@ -114,7 +120,25 @@ const LineageGraphView = ({ graph }: { graph: LimitedGraph }) => {
   );
   const edges = useMemo(() => mergeEdges(graph.edges.map(drawEdge)), [graph]);
   return (
-    <div style={{ height: 600 }}>
+    // The viewport of the graph: as wide as the card and no wider, however
+    // wide the layout, and of a fixed height. A one-cell grid makes that
+    // height definite for the graph inside, so `fit="contain"` scales the
+    // whole layout into the box on first render; zooming in and panning
+    // happen within it, and whatever is zoomed past the edges is clipped.
+    <div
+      data-testid="lineage-graph-viewport"
+      style={{
+        position: 'relative',
+        display: 'grid',
+        gridTemplateColumns: 'minmax(0, 1fr)',
+        gridTemplateRows: 'minmax(0, 1fr)',
+        width: '100%',
+        minWidth: 0,
+        maxWidth: '100%',
+        height: graphHeight(graph),
+        overflow: 'hidden',
+      }}
+    >
       <DependencyGraph<DrawnNode, {}>
         nodes={nodes}
         edges={edges}
@@ -128,7 +152,9 @@ const LineageGraphView = ({ graph }: { graph: LimitedGraph }) => {
         paddingY={20}
         showArrowHeads
         fit="contain"
+        zoom="enabled"
         aria-label="Lineage graph"
+        style={{ display: 'block', maxWidth: '100%', cursor: 'grab' }}
       />
     </div>
   );
@@ -170,32 +196,34 @@ export const ModelLineageContent = () => {
     setParam('versions', next > 0 ? String(next) : 'all', { replace: true });
 
   return (
-    <Flex direction="column" gap="3">
-      <Flex align="end" justify="between" style={{ flexWrap: 'wrap' }}>
-        <Flex align="end" gap="3">
-          <Select
-            label="Versions"
-            options={VERSION_LIMITS.map(n => ({
-              id: String(n),
-              label: n > 0 ? `Newest ${n}` : 'All',
-            }))}
-            value={String(limit)}
-            onChange={key => setLimit(Number(key))}
-          />
-          <Text color="secondary">
-            {graph.shownVersions < graph.totalVersions
-              ? `Showing ${graph.shownVersions} of ${graph.totalVersions} versions, deployed ones always included.`
-              : `Showing all ${graph.totalVersions} versions.`}
-          </Text>
-        </Flex>
-        <Legend />
+    <Flex direction="column" gap="3" style={{ minWidth: 0 }}>
+      <Flex align="end" gap="3" style={{ alignSelf: 'start' }}>
+        <Select
+          label="Versions"
+          options={VERSION_LIMITS.map(n => ({
+            id: String(n),
+            label: n > 0 ? `Newest ${n}` : 'All',
+          }))}
+          value={String(limit)}
+          onChange={key => setLimit(Number(key))}
+        />
+        <Text color="secondary">
+          {graph.shownVersions < graph.totalVersions
+            ? `Showing ${graph.shownVersions} of ${graph.totalVersions} versions, deployed ones always included.`
+            : `Showing all ${graph.totalVersions} versions.`}
+        </Text>
       </Flex>
-      <Text variant="body-small" color="secondary">
-        Arrows point downstream: from the data and code a version came from, to
-        where it runs and who uses the model. Linked nodes open their catalog
-        page or version.
-      </Text>
-      <LineageGraphView graph={graph} />
+      <TitledCard title="Lineage graph" action={<Legend />}>
+        <Flex direction="column" gap="2" style={{ minWidth: 0 }}>
+          <Text variant="body-small" color="secondary">
+            Arrows point downstream: from the data and code a version came from,
+            to where it runs and who uses the model. Linked nodes open their
+            catalog page or version. Scroll over the graph to zoom in, drag to
+            pan; the button at its top right shows it full screen.
+          </Text>
+          <LineageGraphView graph={graph} />
+        </Flex>
+      </TitledCard>
     </Flex>
   );
 };

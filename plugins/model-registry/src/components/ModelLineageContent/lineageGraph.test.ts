@@ -1,5 +1,10 @@
-import { LineageGraph } from '@mlreg/plugin-model-registry-common';
-import { drawEdge, limitVersions, parseVersionLimit } from './lineageGraph';
+import { LineageGraph, LineageNode } from '@mlreg/plugin-model-registry-common';
+import {
+  drawEdge,
+  graphHeight,
+  limitVersions,
+  parseVersionLimit,
+} from './lineageGraph';
 
 const graph: LineageGraph = {
   nodes: [
@@ -92,5 +97,27 @@ describe('parseVersionLimit', () => {
     expect(parseVersionLimit(null)).toBe(20);
     expect(parseVersionLimit('7')).toBe(20);
     expect(parseVersionLimit('0')).toBe(20);
+  });
+});
+
+describe('graphHeight', () => {
+  const nodes = (count: number, kind: LineageNode['kind']): LineageNode[] =>
+    Array.from({ length: count }, (_, i) => ({
+      id: `${kind}:${i}`,
+      kind,
+      label: `${kind} ${i}`,
+    }));
+
+  it('makes room for the tallest column of the graph, within bounds', () => {
+    const of = (...groups: LineageNode[][]) =>
+      graphHeight({ nodes: groups.flat(), edges: [] });
+
+    expect(of(nodes(1, 'model'), nodes(1, 'version'))).toBe(240);
+    // Three versions, each with a data set, a run and a commit.
+    expect(of(nodes(3, 'version'), nodes(2, 'dataset'), nodes(2, 'run'))).toBe(
+      4 * 64 + 40,
+    );
+    expect(of(nodes(5, 'component'), nodes(1, 'deployment'))).toBe(6 * 64 + 40);
+    expect(of(nodes(40, 'version'), nodes(120, 'dataset'))).toBe(600);
   });
 });

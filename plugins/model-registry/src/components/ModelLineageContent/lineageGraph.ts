@@ -114,3 +114,28 @@ export function limitVersions(
     shownVersions: ownVersions.size - hidden.size,
   };
 }
+
+/** The vertical room of one node of the layout: its height and margin. */
+const ROW_HEIGHT = 64;
+const MIN_GRAPH_HEIGHT = 240;
+const MAX_GRAPH_HEIGHT = 600;
+
+/**
+ * How tall the graph's box is: about the height of its tallest column
+ * (what the versions came from, the versions, or what uses them), within
+ * bounds. The graph is zoomed to fit the box, so a box much taller than a
+ * small graph would only blow its nodes up.
+ */
+export function graphHeight(graph: LineageGraph): number {
+  const count = (kinds: LineageNode['kind'][]) =>
+    graph.nodes.filter(node => kinds.includes(node.kind)).length;
+  const rows = Math.max(
+    count(['dataset', 'run', 'commit']),
+    count(['version']),
+    count(['deployment', 'component']),
+  );
+  return Math.min(
+    MAX_GRAPH_HEIGHT,
+    Math.max(MIN_GRAPH_HEIGHT, rows * ROW_HEIGHT + 40),
+  );
+}
