@@ -383,6 +383,66 @@ try {
     },
   );
 
+  await tabCheck(
+    'Lineage tab: at 1440×900 the graph fits its card and the page does not scroll sideways',
+    async () => {
+      const viewport = page.viewportSize();
+      await page.setViewportSize({ width: 1440, height: 900 });
+      try {
+        await tab('Lineage').click();
+        await page.waitForURL(`**${entityPath}/lineage`);
+        const graph = page.getByLabel('Lineage graph');
+        await graph
+          .getByText('fraud-detector v3', { exact: true })
+          .first()
+          .waitFor();
+        const measure = () =>
+          page.evaluate(() => {
+            const svg = document.querySelector(
+              'svg[aria-label="Lineage graph"]',
+            );
+            const box = e => {
+              const r = e.getBoundingClientRect();
+              return [r.left, r.top, r.right, r.bottom].map(Math.round);
+            };
+            return {
+              scrollWidth: document.documentElement.scrollWidth,
+              innerWidth: window.innerWidth,
+              svg: box(svg),
+              card: svg.closest('.bui-Card') && box(svg.closest('.bui-Card')),
+            };
+          });
+        const fits = m =>
+          m.scrollWidth <= m.innerWidth &&
+          !!m.card &&
+          m.svg[0] >= m.card[0] &&
+          m.svg[1] >= m.card[1] &&
+          m.svg[2] <= m.card[2] &&
+          m.svg[3] <= m.card[3];
+        // The graph lays itself out and measures its box for a moment.
+        let m = await measure();
+        for (let i = 0; i < 20 && !fits(m); i++) {
+          await page.waitForTimeout(250);
+          m = await measure();
+        }
+        const figures = () =>
+          `scrollWidth ${m.scrollWidth}, innerWidth ${m.innerWidth}, graph [${m.svg}], card [${m.card}] (left, top, right, bottom)`;
+        if (!fits(m)) throw new Error(`the graph does not fit: ${figures()}`);
+        // Zooming in happens inside the card, not on the page.
+        const { x, y, width, height } = await graph.boundingBox();
+        await page.mouse.move(x + width / 2, y + height / 2);
+        await page.mouse.wheel(0, -600);
+        await page.waitForTimeout(300);
+        m = await measure();
+        if (!fits(m))
+          throw new Error(`zoomed in, the graph does not fit: ${figures()}`);
+        await shot('model-lineage-1440', false);
+      } finally {
+        await page.setViewportSize(viewport);
+      }
+    },
+  );
+
   await tabCheck('Deployments tab: the empty state', async () => {
     await tab('Deployments').click();
     await page.waitForURL(`**${entityPath}/deployments`);
