@@ -69,6 +69,47 @@ export interface Config {
        * @default 10737418240
        */
       maxArtifactBytes?: number;
+      /**
+       * The most bytes of stored artifacts a model may have in total (the
+       * sizes of its versions' uploaded artifacts), in either store. An upload
+       * that would take the model over it is refused with 413 Payload Too
+       * Large: before a byte is read when the client announces its size
+       * (Content-Length), else as soon as it passes what is left, and again
+       * when it completes in case another upload to the model finished
+       * meanwhile. The version stays PENDING and nothing is kept. Unset: no
+       * quota.
+       */
+      modelQuotaBytes?: number;
+      /** How long uploads may take, and how long a version may wait for one. */
+      upload?: {
+        /**
+         * An upload whose client sends no byte for this long, while the store
+         * waits for one, is cut with 408 (a stalled or slow-loris client);
+         * the version stays PENDING and nothing is kept. A number is
+         * milliseconds; `0` turns it off.
+         * @default 60 seconds
+         */
+        idleTimeout?: HumanDuration | string | number;
+        /**
+         * The longest an upload may take in total, however steadily it sends
+         * (408 after it). Uploads run on this clock instead of the server's
+         * `backend.server.requestTimeout` (Node's 300 s by default), which
+         * would cut a large upload over a slow link. Must be shorter than
+         * `pendingTimeout`. A number is milliseconds.
+         * @default 6 hours
+         */
+        timeout?: HumanDuration | string | number;
+        /**
+         * A version still PENDING (registered, its artifact never uploaded)
+         * this long after registration is marked FAILED, with a
+         * `failureReason` saying so, its audit record and a `version.failed`
+         * event, by a scheduled task (every 15 minutes, one replica at a
+         * time); the partial uploads it left are removed. A number is
+         * milliseconds.
+         * @default 24 hours
+         */
+        pendingTimeout?: HumanDuration | string | number;
+      };
       filesystem?: {
         /**
          * Directory of the artifacts. Relative paths resolve against the
@@ -77,6 +118,16 @@ export interface Config {
          * @default model-registry-artifacts
          */
         rootDir?: string;
+        /**
+         * Free bytes uploads leave on the directory's volume. An upload is
+         * refused with 507 Insufficient Storage before it starts when its
+         * announced size would leave less free, and stopped with 507 when
+         * the free space falls below this while it runs (checked every
+         * second, with `statfs`); the version stays PENDING and nothing is
+         * kept. A full volume (ENOSPC) answers 507 too.
+         * @default 1073741824
+         */
+        reserveBytes?: number;
       };
       s3?: {
         /** The bucket that holds the artifacts. Must exist. */
