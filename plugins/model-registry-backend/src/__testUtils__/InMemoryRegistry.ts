@@ -305,6 +305,22 @@ class InMemoryVersionStore implements VersionStore {
     );
   }
 
+  listWithin(): never {
+    return notInMemory('VersionStore.listWithin');
+  }
+
+  lineageOf(): never {
+    return notInMemory('VersionStore.lineageOf');
+  }
+
+  lineageChildren(): never {
+    return notInMemory('VersionStore.lineageChildren');
+  }
+
+  metricSeries(): never {
+    return notInMemory('VersionStore.metricSeries');
+  }
+
   list(): never {
     return notInMemory('VersionStore.list');
   }

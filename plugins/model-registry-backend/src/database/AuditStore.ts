@@ -26,6 +26,50 @@ export interface AuditStore {
   list(query: AuditRecordQuery): Promise<AuditRecord[]>;
 }
 
+/**
+ * Characters of JSON an audit record keeps of a before or after snapshot,
+ * so a page of 200 records stays a few MiB whatever the changes carried.
+ */
+export const MAX_AUDIT_SNAPSHOT = 16_384;
+
+/**
+ * A snapshot as JSON of at most {@link MAX_AUDIT_SNAPSHOT} characters. One
+ * that is larger keeps its smallest top-level fields that fit, and names
+ * the others with their JSON size under `omitted` (e.g. the parameters of a
+ * registered version, which the version itself keeps).
+ */
+export function boundedJson(snapshot: unknown): string {
+  const json = JSON.stringify(snapshot);
+  if (json.length <= MAX_AUDIT_SNAPSHOT) return json;
+  if (!snapshot || typeof snapshot !== 'object' || Array.isArray(snapshot)) {
+    return JSON.stringify({ omitted: { value: json.length } });
+  }
+  const fields = Object.entries(snapshot)
+    .map(([key, value]) => ({ key, json: JSON.stringify(value) ?? 'null' }))
+    .sort((a, b) => a.json.length - b.json.length);
+  // Room for the `omitted` summary: a key and a size per field at most.
+  let room =
+    MAX_AUDIT_SNAPSHOT -
+    fields.reduce((sum, f) => sum + JSON.stringify(f.key).length + 12, 16);
+  const kept: string[] = [];
+  const omitted: string[] = [];
+  for (const field of fields) {
+    const size = JSON.stringify(field.key).length + 1 + field.json.length + 1;
+    if (field.key !== 'omitted' && size <= room) {
+      kept.push(`${JSON.stringify(field.key)}:${field.json}`);
+      room -= size;
+    } else {
+      omitted.push(`${JSON.stringify(field.key)}:${field.json.length}`);
+    }
+  }
+  const bounded = `{${[...kept, `"omitted":{${omitted.join(',')}}`].join(
+    ',',
+  )}}`;
+  return bounded.length <= MAX_AUDIT_SNAPSHOT
+    ? bounded
+    : JSON.stringify({ omitted: { value: json.length } });
+}
+
 /** The audit trail in the `audit_events` table. */
 export class DatabaseAuditStore implements AuditStore {
   constructor(private readonly db: Knex) {}
@@ -38,8 +82,8 @@ export class DatabaseAuditStore implements AuditStore {
       action: entry.action,
       actor: entry.actor,
       target: entry.target,
-      before: entry.before === undefined ? null : JSON.stringify(entry.before),
-      after: entry.after === undefined ? null : JSON.stringify(entry.after),
+      before: entry.before === undefined ? null : boundedJson(entry.before),
+      after: entry.after === undefined ? null : boundedJson(entry.after),
       request_id: entry.requestId ?? null,
       created_at: now,
     });

@@ -151,6 +151,34 @@ export interface VersionStore {
   children(versionIds: string[]): Promise<StoredVersion[]>;
   /** One page of versions, in the order the query asks for. */
   list(query: VersionQuery): Promise<StoredVersion[]>;
+  /**
+   * The same page, cut short (`cut`) where the versions' parameters,
+   * annotations, model cards, descriptions and metrics pass `maxChars`.
+   */
+  listWithin(
+    query: VersionQuery,
+    maxChars: number,
+  ): Promise<{ versions: StoredVersion[]; cut: boolean }>;
+  /**
+   * What the lineage graph needs of the newest `limit` versions of a model
+   * (by number, newest first), without parameters, annotations or metrics.
+   */
+  lineageOf(modelId: string, limit: number): Promise<LineageVersion[]>;
+  /** The same of up to `limit` versions derived from any of the given ones. */
+  lineageChildren(
+    versionIds: string[],
+    limit: number,
+  ): Promise<LineageVersion[]>;
+  /**
+   * One metric over the READY versions of a model that carry it: the
+   * newest `versions` of them, at most `points` rows, newest version
+   * first; and how many versions carry it in all.
+   */
+  metricSeries(
+    modelId: string,
+    key: string,
+    bounds: { versions: number; points: number },
+  ): Promise<{ points: MetricPoint[]; versionsWithMetric: number }>;
   /** Whether a version references this artifact key. */
   isArtifactReferenced(artifactKey: string): Promise<boolean>;
   /** Total bytes of the artifacts stored in the registry for a model's versions. */
@@ -161,6 +189,56 @@ export interface VersionStore {
     limit: number,
   ): Promise<StoredVersion[]>;
 }
+
+/** A version as the lineage graph needs it. */
+export type LineageVersion = Pick<
+  StoredVersion,
+  'id' | 'model' | 'version' | 'status' | 'source' | 'datasets' | 'parent'
+>;
+
+/** A value of one metric on one version. */
+export type MetricPoint = {
+  version: number;
+  value: number;
+  dataset?: string;
+  step?: number;
+};
+
+/** The columns of `model_versions` but its JSON and long text. */
+const LIGHT_COLUMNS = [
+  'id',
+  'model_id',
+  'version',
+  'status',
+  'source_run_id',
+  'source_commit',
+  'source_uri',
+  'artifact_key',
+  'artifact_uri',
+  'artifact_sha256',
+  'artifact_size',
+  'artifact_format',
+  'parent_version_id',
+  'parent_relation',
+  'failure_reason',
+  'created_at',
+  'created_by',
+  'updated_at',
+  'updated_by',
+];
+
+/** The columns of `model_versions` the lineage graph reads. */
+const LINEAGE_COLUMNS = [
+  'id',
+  'model_id',
+  'version',
+  'status',
+  'source_run_id',
+  'source_commit',
+  'source_uri',
+  'parent_version_id',
+  'parent_relation',
+];
 
 /** Versions in `model_versions` and the tables of their metrics, tags and datasets. */
 export class DatabaseVersionStore implements VersionStore {
@@ -317,9 +395,70 @@ export class DatabaseVersionStore implements VersionStore {
   }
 
   async list(query: VersionQuery): Promise<StoredVersion[]> {
-    const q = this.db<VersionRow>('model_versions')
-      .select('model_versions.*')
-      .limit(query.limit);
+    return this.hydrate(await this.filtered(query).select('model_versions.*'));
+  }
+
+  /**
+   * Reads the page's rows without their JSON columns first, with the size
+   * of what they hold (JSON text, and about 100 characters per metric),
+   * keeps the rows whose sizes add up to at most `maxChars` (at least one),
+   * and only then reads those rows in full.
+   */
+  async listWithin(
+    query: VersionQuery,
+    maxChars: number,
+  ): Promise<{ versions: StoredVersion[]; cut: boolean }> {
+    const sized: Array<VersionRow & { held: number | string }> =
+      await this.filtered(query).select(
+        ...LIGHT_COLUMNS.map(c => `model_versions.${c}`),
+        this.db.raw(
+          `length(model_versions.parameters) + length(model_versions.annotations)
+           + length(model_versions.model_card) + length(model_versions.description)
+           + 100 * (select count(*) from version_metrics
+                    where version_metrics.version_id = model_versions.id) as held`,
+        ),
+      );
+    let total = 0;
+    let kept = 0;
+    while (kept < sized.length) {
+      total += Number(sized[kept].held);
+      if (kept > 0 && total > maxChars) break;
+      kept++;
+    }
+    const rows = sized.slice(0, kept);
+    const heavy: Array<
+      Pick<
+        VersionRow,
+        'id' | 'parameters' | 'annotations' | 'model_card' | 'description'
+      >
+    > =
+      rows.length === 0
+        ? []
+        : await this.db('model_versions')
+            .whereIn(
+              'id',
+              rows.map(r => r.id),
+            )
+            .select(
+              'id',
+              'parameters',
+              'annotations',
+              'model_card',
+              'description',
+            );
+    const heavyById = new Map(heavy.map(h => [h.id, h]));
+    const versions = await this.hydrate(
+      rows.map(({ held: _held, ...row }) => ({
+        ...row,
+        ...heavyById.get(row.id)!,
+      })),
+    );
+    return { versions, cut: kept < sized.length };
+  }
+
+  /** The query of a page of versions, without its columns. */
+  private filtered(query: VersionQuery): Knex.QueryBuilder<VersionRow> {
+    const q = this.db<VersionRow>('model_versions').limit(query.limit);
     if (query.modelId) {
       q.where('model_versions.model_id', query.modelId).orderBy(
         'model_versions.version',
@@ -381,7 +520,7 @@ export class DatabaseVersionStore implements VersionStore {
           .where('version_metrics.value', condition.op, condition.value),
       );
     }
-    return this.hydrate(await q);
+    return q;
   }
 
   async isArtifactReferenced(artifactKey: string): Promise<boolean> {
@@ -413,6 +552,148 @@ export class DatabaseVersionStore implements VersionStore {
       ])
       .limit(limit);
     return this.hydrate(rows);
+  }
+
+  async lineageOf(modelId: string, limit: number): Promise<LineageVersion[]> {
+    return this.toLineage(
+      await this.db<VersionRow>('model_versions')
+        .where({ model_id: modelId })
+        .orderBy('version', 'desc')
+        .limit(limit)
+        .select(LINEAGE_COLUMNS),
+    );
+  }
+
+  async lineageChildren(
+    versionIds: string[],
+    limit: number,
+  ): Promise<LineageVersion[]> {
+    if (versionIds.length === 0) return [];
+    return this.toLineage(
+      await this.db<VersionRow>('model_versions')
+        .whereIn('parent_version_id', versionIds)
+        .orderBy([{ column: 'model_id' }, { column: 'version', order: 'desc' }])
+        .limit(limit)
+        .select(LINEAGE_COLUMNS),
+    );
+  }
+
+  async metricSeries(
+    modelId: string,
+    key: string,
+    bounds: { versions: number; points: number },
+  ): Promise<{ points: MetricPoint[]; versionsWithMetric: number }> {
+    const carrying = () =>
+      this.db('model_versions')
+        .where({ 'model_versions.model_id': modelId, status: 'READY' })
+        .whereExists(
+          this.db('version_metrics')
+            .select(this.db.raw('1'))
+            .whereRaw('version_metrics.version_id = model_versions.id')
+            .where('version_metrics.key', key),
+        );
+    const newest: Array<{ id: string; version: number }> = await carrying()
+      .orderBy('version', 'desc')
+      .limit(bounds.versions)
+      .select('id', 'version');
+    const versionsWithMetric =
+      newest.length < bounds.versions
+        ? newest.length
+        : Number((await carrying().count({ count: '*' }))[0].count);
+    if (newest.length === 0) return { points: [], versionsWithMetric };
+    const rows: Array<MetricRow & { version: number }> = await this.db(
+      'version_metrics',
+    )
+      .join('model_versions', 'model_versions.id', 'version_metrics.version_id')
+      .whereIn(
+        'version_metrics.version_id',
+        newest.map(v => v.id),
+      )
+      .where('version_metrics.key', key)
+      .orderBy([
+        { column: 'model_versions.version', order: 'desc' },
+        { column: 'version_metrics.dataset' },
+        { column: 'version_metrics.step' },
+      ])
+      .limit(bounds.points)
+      .select(
+        'model_versions.version',
+        'version_metrics.value',
+        'version_metrics.dataset',
+        'version_metrics.step',
+      );
+    return {
+      points: rows.map(m => ({
+        version: Number(m.version),
+        value: Number(m.value),
+        ...(m.dataset ? { dataset: m.dataset } : {}),
+        ...(Number(m.step) !== 0 ? { step: Number(m.step) } : {}),
+      })),
+      versionsWithMetric,
+    };
+  }
+
+  /** Completes lineage rows with their data sets, parents and model names. */
+  private async toLineage(rows: VersionRow[]): Promise<LineageVersion[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map(r => r.id);
+    const parentIds = [
+      ...new Set(
+        rows.flatMap(r => (r.parent_version_id ? [r.parent_version_id] : [])),
+      ),
+    ];
+    const modelIds = [...new Set(rows.map(r => r.model_id))];
+    // Sequential on purpose, as in `hydrate`.
+    const datasets = await this.db<DatasetRow>('version_datasets')
+      .whereIn('version_id', ids)
+      .orderBy('id');
+    const models = await this.db<{ id: string; name: string }>('models')
+      .whereIn('id', modelIds)
+      .select('id', 'name');
+    const parents: ParentRow[] =
+      parentIds.length === 0
+        ? []
+        : await this.db('model_versions')
+            .join('models', 'models.id', 'model_versions.model_id')
+            .whereIn('model_versions.id', parentIds)
+            .select(
+              'model_versions.id',
+              'model_versions.version',
+              'models.name',
+            );
+    const datasetsBy = groupBy(datasets, d => d.version_id);
+    const modelNames = new Map(models.map(m => [m.id, m.name]));
+    const parentsById = new Map(parents.map(p => [p.id, p]));
+    return rows.map(row => {
+      const parent = row.parent_version_id
+        ? parentsById.get(row.parent_version_id)
+        : undefined;
+      return {
+        id: row.id,
+        model: modelNames.get(row.model_id)!,
+        version: Number(row.version),
+        status: row.status,
+        source: {
+          runId: row.source_run_id ?? undefined,
+          commit: row.source_commit ?? undefined,
+          uri: row.source_uri ?? undefined,
+        },
+        datasets: (datasetsBy.get(row.id) ?? []).map(d => ({
+          role: d.role,
+          ...(d.entity_ref ? { entityRef: d.entity_ref } : {}),
+          ...(d.uri ? { uri: d.uri } : {}),
+          ...(d.digest ? { digest: d.digest } : {}),
+        })),
+        parent:
+          parent && row.parent_relation
+            ? {
+                model: parent.name,
+                version: Number(parent.version),
+                relation: row.parent_relation,
+              }
+            : undefined,
+      };
+    });
   }
 
   private async replaceTags(id: string, tags: string[]): Promise<void> {

@@ -2,10 +2,13 @@ import {
   LineageEdge,
   LineageGraph,
   LineageNode,
+  modelRegistrySchemas,
 } from '@mlreg/plugin-model-registry-common';
 import { RegistryStores } from '../database/RegistryDatabase';
-import { StoredVersion } from '../database/VersionStore';
+import { LineageVersion } from '../database/VersionStore';
 import { ModelService } from './ModelService';
+
+const { graphLimits } = modelRegistrySchemas;
 
 /** Finds the catalog components that consume a model. */
 export type ConsumerLookup = (
@@ -25,16 +28,27 @@ export class LineageService {
     private readonly findConsumers: ConsumerLookup,
   ) {}
 
-  async graph(modelName: string): Promise<LineageGraph> {
+  /**
+   * The graph of the newest `versions` versions (default and maximum in
+   * `graphLimits.lineageVersions`) and of at most as many versions derived
+   * from them; `truncated` says so when the model has more. Only what the
+   * graph shows is read: no parameters, annotations or metrics.
+   */
+  async graph(
+    modelName: string,
+    options: { versions?: number } = {},
+  ): Promise<LineageGraph> {
     const model = await this.models.resolve(modelName);
-    const versions = await this.db.read.versions.list({
-      modelId: model.id,
-      metrics: [],
-      order: 'asc',
-      limit: 10_000,
-    });
-    const children = await this.db.read.versions.children(
+    const limit = Math.min(
+      options.versions ?? graphLimits.lineageVersions.default,
+      graphLimits.lineageVersions.max,
+    );
+    const newest = await this.db.read.versions.lineageOf(model.id, limit + 1);
+    const capped = newest.length > limit;
+    const versions = newest.slice(0, limit).reverse();
+    const children = await this.db.read.versions.lineageChildren(
       versions.map(v => v.id),
+      limit,
     );
     const nodes = new Map<string, LineageNode>();
     const edges: LineageEdge[] = [];
@@ -101,12 +115,23 @@ export class LineageService {
       });
       edges.push({ from: id, to: modelNode, type: 'consumes' });
     }
-    return { nodes: [...nodes.values()], edges: dedupe(edges) };
+    const graph: LineageGraph = {
+      nodes: [...nodes.values()],
+      edges: dedupe(edges),
+    };
+    if (capped) {
+      graph.truncated = {
+        limit,
+        versions: await this.db.read.versions.countForModel(model.id),
+        shown: versions.length,
+      };
+    }
+    return graph;
   }
 }
 
 function addSourceEdges(
-  version: StoredVersion,
+  version: LineageVersion,
   versionId: string,
   addNode: (node: LineageNode) => string,
   edges: LineageEdge[],

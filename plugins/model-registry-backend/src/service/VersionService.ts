@@ -8,7 +8,9 @@ import {
   UpdateVersionRequest,
   ComparisonRow,
   VersionComparison,
+  modelRegistrySchemas,
 } from '@mlreg/plugin-model-registry-common';
+import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { RegistryStores, Stores } from '../database/RegistryDatabase';
 import { MetricCondition, StoredVersion } from '../database/VersionStore';
@@ -24,6 +26,18 @@ import { Actor } from './Actor';
 import { isWholeNumber, readPage, timestampAndId } from './cursor';
 import { ModelService } from './ModelService';
 import { recordChange } from './recordChange';
+
+const { graphLimits } = modelRegistrySchemas;
+
+/**
+ * What a page of versions holds at most, in characters of parameters,
+ * annotations, model cards and descriptions (and 100 per metric): 8 MiB of
+ * ASCII. A page of large versions ends early; its `nextCursor` goes on.
+ */
+export const MAX_PAGE_CHARS = 8 * 1024 * 1024;
+
+/** One metric over versions, as `GET …/metrics/{key}/trend` answers. */
+export type MetricTrend = z.output<typeof modelRegistrySchemas.metricTrend>;
 
 /** Strips the internal ids from a stored version. */
 export function publicVersion({
@@ -189,19 +203,24 @@ export class VersionService {
         ? c =>
             isWholeNumber(c.version, 1) ? { version: c.version } : undefined
         : c => timestampAndId(c, 'createdAt'),
-      read: (after, limit) =>
-        this.db.read.versions.list({
-          modelId: model?.id,
-          status: query.status,
-          tag: query.tag,
-          metrics: query.metrics ?? [],
-          createdAfter: query.createdAfter,
-          createdBefore: query.createdBefore,
-          order: query.order ?? 'desc',
-          after,
-          limit,
-          filter: query.filter,
-        }),
+      read: async (after, limit) => {
+        const { versions, cut } = await this.db.read.versions.listWithin(
+          {
+            modelId: model?.id,
+            status: query.status,
+            tag: query.tag,
+            metrics: query.metrics ?? [],
+            createdAfter: query.createdAfter,
+            createdBefore: query.createdBefore,
+            order: query.order ?? 'desc',
+            after,
+            limit,
+            filter: query.filter,
+          },
+          MAX_PAGE_CHARS,
+        );
+        return { rows: versions, cut };
+      },
       position: last =>
         model
           ? { version: last.version }
@@ -233,8 +252,7 @@ export class VersionService {
         target: `model:${modelName}/versions/${version}`,
         model: { id: before.modelId, name: modelName },
         version,
-        before: pickMutable(before),
-        after: pickMutable(after),
+        ...changedFields(pickMutable(before), pickMutable(after)),
         payload: { model: modelName, version },
       });
     });
@@ -482,31 +500,58 @@ export class VersionService {
     };
   }
 
-  /** One metric across the READY versions of a model, by version number. */
+  /** One metric across the READY versions of a model, by version number (see `metricTrendAnswer`). */
   async metricTrend(
     modelName: string,
     key: string,
-  ): Promise<
-    Array<{ version: number; value: number; dataset?: string; step?: number }>
-  > {
+    options: { versions?: number } = {},
+  ): Promise<MetricTrend['items']> {
+    return (await this.metricTrendAnswer(modelName, key, options)).items;
+  }
+
+  /**
+   * One metric across the READY versions of a model, oldest first: of the
+   * versions that carry it, the newest `versions` (default and maximum in
+   * `graphLimits.trendVersions`), in at most `graphLimits.trendPoints`
+   * points, whole versions only. Only metric rows are read. `truncated`
+   * says so when versions are left out.
+   */
+  async metricTrendAnswer(
+    modelName: string,
+    key: string,
+    options: { versions?: number } = {},
+  ): Promise<MetricTrend> {
     const model = await this.models.resolve(modelName);
-    const versions = await this.db.read.versions.list({
-      modelId: model.id,
-      status: 'READY',
-      metrics: [],
-      order: 'asc',
-      limit: 10_000,
-    });
-    return versions.flatMap(v =>
-      v.metrics
-        .filter(m => m.key === key)
-        .map(m => ({
-          version: v.version,
-          value: m.value,
-          dataset: m.dataset,
-          step: m.step,
-        })),
+    const limit = Math.min(
+      options.versions ?? graphLimits.trendVersions.default,
+      graphLimits.trendVersions.max,
     );
+    const { points, versionsWithMetric } =
+      await this.db.read.versions.metricSeries(model.id, key, {
+        versions: limit,
+        points: graphLimits.trendPoints + 1,
+      });
+    let items = points;
+    if (points.length > graphLimits.trendPoints) {
+      // Newest first: drop the oldest version, whose points may be cut.
+      const cut = points[graphLimits.trendPoints].version;
+      items = points.filter(p => p.version > cut);
+    }
+    const shown = new Set(items.map(p => p.version)).size;
+    return {
+      // Oldest version first; a stable sort keeps each version's points
+      // in their order (data set, step).
+      items: items.sort((a, b) => a.version - b.version),
+      ...(shown < versionsWithMetric
+        ? {
+            truncated: {
+              limit,
+              versions: versionsWithMetric,
+              shown,
+            },
+          }
+        : {}),
+    };
   }
 
   private async recordSettled(
@@ -608,6 +653,41 @@ function assertUniqueMetrics(metrics: Metric[]) {
     }
     seen.add(identity);
   }
+}
+
+/**
+ * What a change changed, for its audit record: the fields that differ, and
+ * of the annotations only the keys that were added, changed or removed.
+ */
+function changedFields(
+  before: ReturnType<typeof pickMutable>,
+  after: ReturnType<typeof pickMutable>,
+): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const was: Record<string, unknown> = {};
+  const is: Record<string, unknown> = {};
+  if (before.description !== after.description) {
+    was.description = before.description;
+    is.description = after.description;
+  }
+  if (JSON.stringify(before.tags) !== JSON.stringify(after.tags)) {
+    was.tags = before.tags;
+    is.tags = after.tags;
+  }
+  const old = new Map(Object.entries(before.annotations));
+  const now = new Map(Object.entries(after.annotations));
+  const keys = [...new Set([...old.keys(), ...now.keys()])].filter(
+    key => old.get(key) !== now.get(key),
+  );
+  if (keys.length > 0) {
+    // Object.fromEntries defines own properties: any key is kept.
+    was.annotations = Object.fromEntries(
+      keys.filter(k => old.has(k)).map(k => [k, old.get(k)]),
+    );
+    is.annotations = Object.fromEntries(
+      keys.filter(k => now.has(k)).map(k => [k, now.get(k)]),
+    );
+  }
+  return { before: was, after: is };
 }
 
 function pickMutable(version: StoredVersion) {

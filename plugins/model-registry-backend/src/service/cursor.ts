@@ -15,15 +15,30 @@ export async function readPage<T, P extends Position>(options: {
   limit: number;
   /** The position a decoded cursor stands for; undefined rejects it. */
   accept: (decoded: Position) => P | undefined;
-  /** Reads up to `limit` rows after the position, or from the start. */
-  read: (after: P | undefined, limit: number) => Promise<T[]>;
+  /**
+   * Reads up to `limit` rows after the position, or from the start; or
+   * fewer, with `cut`, where the rows are too large to take more at once:
+   * the page ends there and the next one goes on after its last row.
+   */
+  read: (
+    after: P | undefined,
+    limit: number,
+  ) => Promise<T[] | { rows: T[]; cut: boolean }>;
   /** The position of a row. */
   position: (row: T) => P;
 }): Promise<Page<T>> {
   const after = options.cursor
     ? decodeCursor(options.cursor, options.accept)
     : undefined;
-  const rows = await options.read(after, options.limit + 1);
+  const read = await options.read(after, options.limit + 1);
+  const rows = Array.isArray(read) ? read : read.rows;
+  if (!Array.isArray(read) && read.cut && rows.length > 0) {
+    const items = rows.slice(0, options.limit);
+    return {
+      items,
+      nextCursor: encodeCursor(options.position(items[items.length - 1])),
+    };
+  }
   if (rows.length <= options.limit) return { items: rows };
   const items = rows.slice(0, options.limit);
   return {

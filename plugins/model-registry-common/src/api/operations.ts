@@ -276,7 +276,7 @@ export const modelRegistryOperations = {
     permissions: read,
     params: s.metricTrendParams,
     status: 200,
-    response: s.listOf(s.metricTrendPoint),
+    response: s.metricTrend,
     responseDescription: 'Metric values by version number',
   }),
 

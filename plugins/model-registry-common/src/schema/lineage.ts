@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { graphLimits, truncation } from './versions';
 
 /** A node of a lineage graph. */
 export const lineageNode = z.strictObject({
@@ -39,5 +40,24 @@ export const lineageGraph = z
   .strictObject({
     nodes: z.array(lineageNode),
     edges: z.array(lineageEdge),
+    /**
+     * Present when the graph leaves out versions of the model: it holds
+     * the newest `shown` of its `versions`, and at most `limit` versions of
+     * other models derived from them.
+     */
+    truncated: truncation.optional(),
   })
   .meta({ id: 'LineageGraph' });
+
+/** `?versions=N`: how many of the newest versions the graph shows. */
+export const lineageQuery = z.strictObject({
+  versions: z.coerce
+    .number<number | string>()
+    .int()
+    .min(1)
+    .max(graphLimits.lineageVersions.max)
+    .optional()
+    .meta({
+      description: `How many of the newest versions to show, 1 to ${graphLimits.lineageVersions.max}`,
+    }),
+});

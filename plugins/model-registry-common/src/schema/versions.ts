@@ -93,10 +93,36 @@ export const modelVersion = z
   })
   .meta({ id: 'ModelVersion' });
 
-const annotations = z.record(
-  z.string().regex(/^[a-z0-9.\-/]{1,128}$/, 'invalid annotation key'),
-  shortText(4096),
-);
+/**
+ * Bounds of what a version carries, so that any answer holding versions
+ * (a page, a comparison, the audit trail) stays within bounded memory.
+ */
+export const versionLimits = {
+  /** Parameters of a version. */
+  maxParameters: 500,
+  /** Characters of the parameters' JSON (256 KiB of ASCII). */
+  maxParametersJson: 262_144,
+  /** Annotations of a version. */
+  maxAnnotations: 100,
+  /** Characters of the annotations' JSON (64 KiB of ASCII). */
+  maxAnnotationsJson: 65_536,
+} as const;
+
+const jsonLength = (value: unknown) => JSON.stringify(value).length;
+
+const annotations = z
+  .record(
+    z.string().regex(/^[a-z0-9.\-/]{1,128}$/, 'invalid annotation key'),
+    shortText(4096),
+  )
+  .refine(
+    a => Object.keys(a).length <= versionLimits.maxAnnotations,
+    `at most ${versionLimits.maxAnnotations} annotations`,
+  )
+  .refine(
+    a => jsonLength(a) <= versionLimits.maxAnnotationsJson,
+    `annotations take at most ${versionLimits.maxAnnotationsJson} characters of JSON`,
+  );
 
 /** The fields a client sends to register a version. */
 export const registerVersionRequest = z.strictObject({
@@ -130,7 +156,14 @@ export const registerVersionRequest = z.strictObject({
       z.string().regex(/^[A-Za-z0-9_.\-/]{1,128}$/, 'invalid parameter name'),
       z.union([z.string().max(4096), z.number(), z.boolean()]),
     )
-    .refine(p => Object.keys(p).length <= 500, 'at most 500 parameters')
+    .refine(
+      p => Object.keys(p).length <= versionLimits.maxParameters,
+      `at most ${versionLimits.maxParameters} parameters`,
+    )
+    .refine(
+      p => jsonLength(p) <= versionLimits.maxParametersJson,
+      `parameters take at most ${versionLimits.maxParametersJson} characters of JSON`,
+    )
     .optional(),
   metrics: z
     .array(
@@ -282,3 +315,51 @@ export const metricTrendPoint = z.strictObject({
   dataset: z.string().optional(),
   step: z.number().int().optional(),
 });
+
+/** How many versions the trend and the lineage graph show, by default and at most. */
+export const graphLimits = {
+  trendVersions: { default: 1000, max: 10_000 },
+  /** Points of a trend at most (a version may carry a metric at many steps). */
+  trendPoints: 20_000,
+  lineageVersions: { default: 500, max: 2000 },
+} as const;
+
+/** Present when an answer leaves out versions: it shows the newest ones. */
+export const truncation = z
+  .strictObject({
+    /** The bound that applied. */
+    limit: z.number().int(),
+    /** How many versions there are. */
+    versions: z.number().int(),
+    /** How many of them the answer shows (the newest). */
+    shown: z.number().int(),
+  })
+  .meta({ id: 'Truncation' });
+
+/** `?versions=N`: how many of the newest versions to show. */
+const versionsBound = (max: number) =>
+  z.coerce
+    .number<number | string>()
+    .int()
+    .min(1)
+    .max(max)
+    .optional()
+    .meta({
+      description: `How many of the newest versions to show, 1 to ${max}`,
+    });
+
+export const metricTrendQuery = z.strictObject({
+  versions: versionsBound(graphLimits.trendVersions.max),
+});
+
+/**
+ * One metric over the READY versions of a model, oldest first: the newest
+ * `versions` of those carrying the metric, and at most
+ * `graphLimits.trendPoints` points (whole versions).
+ */
+export const metricTrend = z
+  .strictObject({
+    items: z.array(metricTrendPoint),
+    truncated: truncation.optional(),
+  })
+  .meta({ id: 'MetricTrend' });
