@@ -155,6 +155,8 @@ async function registerThroughput(baseUrl: string, sharedModel: boolean) {
   // The clients run on their own thread, as remote clients would, so that
   // they do not compete with the backend for its event loop.
   const started = performance.now();
+  const elu = performance.eventLoopUtilization();
+  const cpu = process.cpuUsage();
   await new Promise<void>((resolve, reject) => {
     const worker = new Worker(CLIENT_SCRIPT, {
       eval: true,
@@ -169,7 +171,20 @@ async function registerThroughput(baseUrl: string, sharedModel: boolean) {
     worker.once('message', () => resolve());
     worker.once('error', reject);
   });
-  return VERSIONS / ((performance.now() - started) / 1000);
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  // How busy the backend's event loop was, and this process's CPU (backend
+  // and client threads) per registration: where the time goes.
+  console.log(
+    `  (${sharedModel ? 'one model' : 'a model each'}: backend event loop ${(
+      performance.eventLoopUtilization(elu).utilization * 100
+    ).toFixed(0)} % busy, ${(
+      (used.user + used.system) /
+      1000 /
+      VERSIONS
+    ).toFixed(2)} ms CPU of this process per version)`,
+  );
+  return VERSIONS / seconds;
 }
 
 /** The same rows as a registration, written with knex, one transaction per version. */
@@ -189,6 +204,7 @@ async function knexThroughput(knex: Knex) {
   });
   let next = 0;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       while (next < VERSIONS) {
@@ -229,6 +245,12 @@ async function knexThroughput(knex: Knex) {
         });
       }
     }),
+  );
+  const used = process.cpuUsage(cpu);
+  console.log(
+    `  (knex: ${((used.user + used.system) / 1000 / VERSIONS).toFixed(
+      2,
+    )} ms CPU of this process per version)`,
   );
   return VERSIONS / ((performance.now() - started) / 1000);
 }

@@ -80,7 +80,8 @@ export interface OutboxStore {
   ): Promise<DueDelivery[]>;
   /** Makes claimed deliveries due at `at` again, not attempted. */
   release(seqs: number[], subscriber: string, at: Date): Promise<void>;
-  markDelivered(seq: number, subscriber: string, now: Date): Promise<void>;
+  /** Records successful deliveries of events to a subscriber. */
+  markDelivered(seqs: number[], subscriber: string, now: Date): Promise<void>;
   /**
    * Records a failed attempt: the delivery is retried at `retryAt`, or is
    * dead without one.
@@ -329,13 +330,26 @@ export class DatabaseOutboxStore implements OutboxStore {
       .select('event_seq')
       .orderBy('event_seq')
       .limit(limit);
-    // Rows another dispatcher is claiming right now are skipped, not waited
-    // for; the conditions are checked again on the row that is updated.
-    if (this.isPostgres) pick.forUpdate().skipLocked();
+    let update: Knex.QueryBuilder;
+    if (this.isPostgres) {
+      // Rows another dispatcher is claiming right now are skipped, not
+      // waited for. The pick is a materialized CTE: as a plain `IN
+      // (subquery)` the planner may rescan it, and each rescan with SKIP
+      // LOCKED can pick other rows, claiming more than `limit`.
+      pick.forUpdate().skipLocked();
+      update = this.db
+        .withMaterialized('picked', pick)
+        .from('outbox_deliveries')
+        .where({ subscriber })
+        .whereIn('event_seq', this.db('picked').select('event_seq'));
+    } else {
+      update = due(this.db('outbox_deliveries')).whereIn('event_seq', pick);
+    }
     const claimed: Array<{ event_seq: number | string; attempts: number }> =
-      await due(this.db('outbox_deliveries'))
-        .whereIn('event_seq', pick)
-        .update({ next_attempt_at: leaseUntil }, ['event_seq', 'attempts']);
+      await update.update({ next_attempt_at: leaseUntil }, [
+        'event_seq',
+        'attempts',
+      ]);
     if (claimed.length === 0) return [];
     const events = new Map(
       (
@@ -385,9 +399,11 @@ export class DatabaseOutboxStore implements OutboxStore {
       .update({ next_attempt_at: at });
   }
 
-  async markDelivered(seq: number, subscriber: string, now: Date) {
+  async markDelivered(seqs: number[], subscriber: string, now: Date) {
+    if (seqs.length === 0) return;
     await this.db('outbox_deliveries')
-      .where({ event_seq: seq, subscriber })
+      .where({ subscriber })
+      .whereIn('event_seq', seqs)
       .update({ status: 'delivered', delivered_at: now, last_error: null });
   }
 

@@ -244,8 +244,14 @@ const LINEAGE_COLUMNS = [
 export class DatabaseVersionStore implements VersionStore {
   constructor(private readonly db: Knex) {}
 
+  /**
+   * One statement per table; on PostgreSQL one statement in all: the
+   * metrics, tags and data sets are inserted by data-modifying CTEs of the
+   * version's insert (their foreign keys are checked at its end).
+   */
   async insert(version: NewVersion, now: Date): Promise<void> {
-    await this.db<VersionRow>('model_versions').insert({
+    const children: Array<[string, Knex.QueryBuilder]> = [];
+    const versionRow = this.db<VersionRow>('model_versions').insert({
       id: version.id,
       model_id: version.modelId,
       version: version.version,
@@ -271,32 +277,48 @@ export class DatabaseVersionStore implements VersionStore {
       updated_by: version.actor,
     });
     if (version.metrics.length > 0) {
-      await this.db('version_metrics').insert(
-        version.metrics.map(m => ({
-          version_id: version.id,
-          key: m.key,
-          value: m.value,
-          dataset: m.dataset ?? '',
-          step: m.step ?? 0,
-        })),
-      );
+      children.push([
+        'metrics',
+        this.db('version_metrics').insert(
+          version.metrics.map(m => ({
+            version_id: version.id,
+            key: m.key,
+            value: m.value,
+            dataset: m.dataset ?? '',
+            step: m.step ?? 0,
+          })),
+        ),
+      ]);
     }
     if (version.tags.length > 0) {
-      await this.db('version_tags').insert(
-        version.tags.map(tag => ({ version_id: version.id, tag })),
-      );
+      children.push([
+        'tags',
+        this.db('version_tags').insert(
+          version.tags.map(tag => ({ version_id: version.id, tag })),
+        ),
+      ]);
     }
     if (version.datasets.length > 0) {
-      await this.db('version_datasets').insert(
-        version.datasets.map(d => ({
-          version_id: version.id,
-          role: d.role,
-          entity_ref: d.entityRef ?? null,
-          uri: d.uri ?? null,
-          digest: d.digest ?? null,
-        })),
-      );
+      children.push([
+        'datasets',
+        this.db('version_datasets').insert(
+          version.datasets.map(d => ({
+            version_id: version.id,
+            role: d.role,
+            entity_ref: d.entityRef ?? null,
+            uri: d.uri ?? null,
+            digest: d.digest ?? null,
+          })),
+        ),
+      ]);
     }
+    if (this.db.client.config.client === 'pg') {
+      for (const [name, insert] of children) versionRow.with(name, insert);
+      await versionRow;
+      return;
+    }
+    await versionRow;
+    for (const [, insert] of children) await insert;
   }
 
   async update(
