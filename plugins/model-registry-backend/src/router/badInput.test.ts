@@ -513,6 +513,43 @@ function corpus(): BadRequest[] {
       body: { artifact: { uri: 'https://x.example/m', size: big * 1e10 } },
     });
   }
+  // forged cursors of the wrong type for the list and its sort, and
+  // versions beyond the caps of what a version carries
+  for (const [path, position] of [
+    [`${m}?sort=createdAt`, { value: 'not a date', name: 'x' }],
+    [`${m}?sort=updatedAt`, { value: 1767225600000, name: 'x' }],
+    [`${m}?sort=name`, { value: 42, name: 'x' }],
+    [`${m}/good-model/versions?limit=1`, { version: '2' }],
+    [`${m}/good-model/versions?limit=1`, { version: 1e300 }],
+    [`/api/model-registry/versions?limit=1`, { createdAt: '2026', id: 'x' }],
+    [`${m}/good-model/audit?limit=1`, { before: 'x' }],
+    [
+      `/api/model-registry/deliveries?limit=1`,
+      { seq: 1, subscriber: '\u0000' },
+    ],
+  ] as const) {
+    c.push({ method: 'get', path: `${path}&cursor=${cursorOf(position)}` });
+  }
+  for (const body of [
+    {
+      parameters: Object.fromEntries(
+        Array.from({ length: 70 }, (_, i) => [`p${i}`, 'x'.repeat(4000)]),
+      ),
+    },
+    {
+      annotations: Object.fromEntries(
+        Array.from({ length: 101 }, (_, i) => [`a${i}`, 'x']),
+      ),
+    },
+    {
+      metrics: [
+        { key: 'auc', value: 1 },
+        { key: 'auc', value: 2, step: 0 },
+      ],
+    },
+  ]) {
+    c.push({ method: 'post', path: `${m}/good-model/versions`, body });
+  }
   return c;
 }
 

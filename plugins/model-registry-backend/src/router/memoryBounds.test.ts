@@ -261,7 +261,7 @@ describe.each(databases.eachSupportedId())(
 
     it('ends a page of large versions early, and its cursor goes on', async () => {
       await api().post(m).send({ name: 'heavy', owner }).expect(201);
-      // 40 versions of about 300,000 characters each: 12 MB, over the 8 MiB a page holds
+      // 40 versions of about 300,000 characters each: 12 MB, over the 2 MiB a page holds
       await insertVersions('heavy', 40, n => ({
         parameters: JSON.stringify({ blob: `${n}`.padEnd(240_000, 'p') }),
         annotations: JSON.stringify({ note: 'a'.repeat(60_000) }),

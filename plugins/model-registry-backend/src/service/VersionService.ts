@@ -31,10 +31,10 @@ const { graphLimits } = modelRegistrySchemas;
 
 /**
  * What a page of versions holds at most, in characters of parameters,
- * annotations, model cards and descriptions (and 100 per metric): 8 MiB of
+ * annotations, model cards and descriptions (and 100 per metric): 2 MiB of
  * ASCII. A page of large versions ends early; its `nextCursor` goes on.
  */
-export const MAX_PAGE_CHARS = 8 * 1024 * 1024;
+export const MAX_PAGE_CHARS = 2 * 1024 * 1024;
 
 /** One metric over versions, as `GET …/metrics/{key}/trend` answers. */
 export type MetricTrend = z.output<typeof modelRegistrySchemas.metricTrend>;
