@@ -6,8 +6,12 @@ import {
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { modelRegistryPlugin } from '@mlreg/plugin-model-registry-backend';
+import { EntityProviderMutation } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { Model, ModelRegistryApi } from '@mlreg/plugin-model-registry-common';
 import request from 'supertest';
 import { catalogModuleModelRegistry } from './module';
+import { ModelRegistryEntityProvider } from './ModelRegistryEntityProvider';
 
 jest.setTimeout(120_000);
 
@@ -165,5 +169,115 @@ spec:
       'Declared in its repository',
     );
     expect(declared.body.spec.owner).toBe(owner);
+  });
+});
+
+describe('ModelRegistryEntityProvider.refresh', () => {
+  const model = (name: string) =>
+    ({
+      name,
+      owner,
+      description: '',
+      tags: [],
+      links: {},
+      archived: false,
+      aliases: {},
+    } as unknown as Model);
+
+  /** A registry of `pages`, each a list of model names; `failAt` throws. */
+  function setup(pages: string[][], options: { failAt?: number } = {}) {
+    const mutations: EntityProviderMutation[] = [];
+    const listModels = jest.fn(async ({ cursor }: { cursor?: string }) => {
+      const index = Number(cursor ?? 0);
+      if (index === options.failAt) throw new Error('registry unavailable');
+      return {
+        items: pages[index].map(model),
+        nextCursor: index + 1 < pages.length ? String(index + 1) : undefined,
+      };
+    });
+    const provider = new ModelRegistryEntityProvider({
+      registry: { listModels } as unknown as ModelRegistryApi,
+      catalog: catalogServiceMock({
+        entities: [
+          {
+            apiVersion: 'mlreg.io/v1alpha1',
+            kind: 'Model',
+            metadata: {
+              name: 'declared',
+              annotations: {
+                'backstage.io/managed-by-location': 'url:https://x/y.yaml',
+              },
+            },
+            spec: { type: 'llm', lifecycle: 'production', owner },
+          },
+        ],
+      }),
+      auth: mockServices.auth(),
+      logger: mockServices.logger.mock(),
+      taskRunner: { run: async () => {} },
+      registryUrl: async () => 'http://registry/api/model-registry',
+    });
+    return { provider, mutations, listModels };
+  }
+
+  async function connect(
+    provider: ModelRegistryEntityProvider,
+    mutations: EntityProviderMutation[],
+  ) {
+    await provider.connect({
+      applyMutation: async m => {
+        mutations.push(m);
+      },
+      refresh: async () => {},
+    });
+  }
+
+  const names = (entities: Array<{ entity: { metadata: { name: string } } }>) =>
+    entities.map(e => e.entity.metadata.name);
+
+  it('hands each page over as soon as it is read, then replaces everything with one full mutation', async () => {
+    const { provider, mutations, listModels } = setup([
+      ['a', 'declared'],
+      ['b', 'c'],
+    ]);
+    await connect(provider, mutations);
+
+    await expect(provider.refresh()).resolves.toBe(3);
+
+    expect(listModels).toHaveBeenCalledWith(
+      { limit: 200, cursor: undefined },
+      expect.anything(),
+    );
+    expect(mutations.map(m => m.type)).toEqual(['delta', 'delta', 'full']);
+    const [first, second, full] = mutations;
+    expect(first.type === 'delta' && names(first.added)).toEqual(['a']);
+    expect(second.type === 'delta' && names(second.added)).toEqual(['b', 'c']);
+    expect(full.type === 'full' && names(full.entities)).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
+    expect(full.type === 'full' && full.entities[0].locationKey).toBe(
+      'model-registry:a',
+    );
+  });
+
+  it('gives the same entities on every run, so unchanged models cost the catalog nothing', async () => {
+    const { provider, mutations } = setup([['a', 'b']]);
+    await connect(provider, mutations);
+    await provider.refresh();
+    await provider.refresh();
+    const fulls = mutations.filter(m => m.type === 'full');
+    expect(fulls).toHaveLength(2);
+    expect(fulls[1]).toEqual(fulls[0]);
+  });
+
+  it('removes nothing when reading the registry fails half-way', async () => {
+    const { provider, mutations } = setup([['a'], ['b']], { failAt: 1 });
+    await connect(provider, mutations);
+
+    await expect(provider.refresh()).rejects.toThrow('registry unavailable');
+
+    expect(mutations.map(m => m.type)).toEqual(['delta']);
   });
 });

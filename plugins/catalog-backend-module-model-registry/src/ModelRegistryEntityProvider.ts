@@ -29,6 +29,8 @@ import {
 
 const PROVIDER_NAME = 'model-registry';
 const LOCATION_PREFIX = 'model-registry:';
+/** The largest page the registry's model list serves. */
+const PAGE_SIZE = 200;
 const TASK_TYPES = new Set([
   'classification',
   'regression',
@@ -86,25 +88,57 @@ export class ModelRegistryEntityProvider implements EntityProvider {
     });
   }
 
-  /** Replaces everything this provider published with the registry's models. */
+  /**
+   * Replaces everything this provider published with the registry's models.
+   *
+   * Each page of the registry is handed to the catalog as a delta as soon as
+   * it is read, so that the catalog processes the first models while the
+   * next pages are still being read; a delta of unchanged models costs the
+   * catalog one lookup and no processing. The final `full` mutation of every
+   * model is what removes entities whose model is gone, archived or now
+   * declared in a catalog-info file; if reading fails half-way, no `full`
+   * mutation is applied and nothing is removed.
+   */
   async refresh(): Promise<number> {
     const connection = this.requireConnection();
-    const token = await this.token();
-    const declared = await this.declaredElsewhere();
-    const registryUrl = await this.options.registryUrl();
+    const [token, declared, registryUrl] = await Promise.all([
+      this.token(),
+      this.declaredElsewhere(),
+      this.options.registryUrl(),
+    ]);
     const entities: DeferredEntity[] = [];
+    // The deltas are applied one after the other, while the next page is
+    // read; the first failure is thrown once reading is over.
+    let handedOver: Promise<void> = Promise.resolve();
+    const failures: unknown[] = [];
+    const handOver = (added: DeferredEntity[]) => {
+      handedOver = handedOver.then(async () => {
+        if (failures.length > 0) return;
+        try {
+          await connection.applyMutation({ type: 'delta', added, removed: [] });
+        } catch (error) {
+          failures.push(error);
+        }
+      });
+    };
     let cursor: string | undefined;
-    do {
-      const page = await this.options.registry.listModels(
-        { limit: 200, cursor },
-        { token },
-      );
-      for (const model of page.items) {
-        if (!declared.has(model.name))
-          entities.push(this.deferred(model, registryUrl));
-      }
-      cursor = page.nextCursor;
-    } while (cursor);
+    try {
+      do {
+        const page = await this.options.registry.listModels(
+          { limit: PAGE_SIZE, cursor },
+          { token },
+        );
+        const added = page.items
+          .filter(model => !declared.has(model.name))
+          .map(model => this.deferred(model, registryUrl));
+        entities.push(...added);
+        if (added.length > 0) handOver(added);
+        cursor = page.nextCursor;
+      } while (cursor);
+    } finally {
+      await handedOver;
+    }
+    if (failures.length > 0) throw failures[0];
     await connection.applyMutation({ type: 'full', entities });
     this.options.logger.info(
       `Published ${entities.length} registry models to the catalog (${declared.size} declared in catalog-info files)`,
@@ -131,7 +165,7 @@ export class ModelRegistryEntityProvider implements EntityProvider {
       });
       return;
     }
-    if ((await this.declaredElsewhere()).has(name)) return;
+    if ((await this.declaredElsewhere(name)).has(name)) return;
     const token = await this.token();
     const model = await this.options.registry.getModel(name, { token });
     await this.connection.applyMutation({
@@ -156,12 +190,33 @@ export class ModelRegistryEntityProvider implements EntityProvider {
     return token;
   }
 
-  /** Registry names that a catalog-info.yaml Model already claims: the file wins. */
-  private async declaredElsewhere(): Promise<Set<string>> {
+  /**
+   * Registry names that a catalog-info.yaml Model already claims: the file
+   * wins. With `name`, only the entities that could claim that one name are
+   * read, instead of every Model in the catalog.
+   */
+  private async declaredElsewhere(name?: string): Promise<Set<string>> {
+    const kind = { kind: MODEL_ENTITY_KIND };
     const { items } = await this.options.catalog.getEntities(
       {
-        filter: { kind: MODEL_ENTITY_KIND },
-        fields: ['kind', 'apiVersion', 'metadata', 'spec.registryName'],
+        filter: name
+          ? [
+              { ...kind, 'metadata.name': name },
+              {
+                ...kind,
+                [`metadata.annotations.${ANNOTATION_MODEL_REGISTRY_NAME}`]:
+                  name,
+              },
+              { ...kind, 'spec.registryName': name },
+            ]
+          : kind,
+        fields: [
+          'kind',
+          'apiVersion',
+          'metadata.name',
+          'metadata.annotations',
+          'spec.registryName',
+        ],
       },
       { credentials: await this.options.auth.getOwnServiceCredentials() },
     );
