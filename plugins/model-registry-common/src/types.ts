@@ -46,6 +46,8 @@ export type Artifact = z.output<typeof s.artifact>;
 export type ParentVersion = z.output<typeof s.parentVersion>;
 /** The fields a client sends to register a version. */
 export type RegisterVersionRequest = z.input<typeof s.registerVersionRequest>;
+/** Versions of one or more models to register together. */
+export type RegisterVersionsRequest = z.input<typeof s.registerVersionsRequest>;
 /** What may change on a version once it is READY. */
 export type UpdateVersionRequest = z.input<typeof s.updateVersionRequest>;
 /**
@@ -65,6 +67,10 @@ export type ComparisonRow = z.output<typeof s.comparisonRow>;
 export type VersionComparison = z.output<typeof s.versionComparison>;
 /** One point of a metric trend. */
 export type MetricTrendPoint = z.output<typeof s.metricTrendPoint>;
+/** One metric over the READY versions of a model. */
+export type MetricTrend = z.output<typeof s.metricTrend>;
+/** How many of the newest versions a trend covers. */
+export type MetricTrendQuery = z.input<typeof s.metricTrendQuery>;
 
 /** An alias and the version it points to. */
 export type ModelAlias = z.output<typeof s.modelAlias>;
@@ -87,6 +93,8 @@ export type LineageNode = z.output<typeof s.lineageNode>;
 export type LineageEdge = z.output<typeof s.lineageEdge>;
 /** The lineage graph of a model. */
 export type LineageGraph = z.output<typeof s.lineageGraph>;
+/** How many of the newest versions a lineage graph covers. */
+export type LineageQuery = z.input<typeof s.lineageQuery>;
 
 /** Where a deployment runs. */
 export type DeploymentTarget = z.output<typeof s.deploymentTarget>;

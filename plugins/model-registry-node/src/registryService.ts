@@ -69,6 +69,7 @@ const methods = {
   listVersions: true,
   getVersion: true,
   registerVersion: true,
+  registerVersions: true,
   updateVersion: true,
   failVersion: true,
   uploadArtifact: true,

@@ -521,7 +521,7 @@ describe.each(databases.eachSupportedId())('REST API (%s)', databaseId => {
         'GET /models/{name}/versions/{version}/reference-profile',
       ]),
     );
-    expect(operations).toHaveLength(36);
+    expect(operations).toHaveLength(37);
     const listModels = res.body.paths['/models'].get;
     expect(
       listModels.parameters.find((p: any) => p.name === 'drift').schema.enum,

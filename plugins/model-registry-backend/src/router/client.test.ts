@@ -64,10 +64,18 @@ describe('ModelRegistryClient against the real backend', () => {
     expect(
       (await client.compareVersions('churn', [1, 2], o)).metrics[0].differs,
     ).toBe(true);
-    expect(await client.getMetricTrend('churn', 'f1', o)).toEqual([
-      { version: 1, value: 0.7 },
-      { version: 2, value: 0.8 },
-    ]);
+    expect(await client.getMetricTrend('churn', 'f1', {}, o)).toEqual({
+      items: [
+        { version: 1, value: 0.7 },
+        { version: 2, value: 0.8 },
+      ],
+    });
+    expect(
+      await client.getMetricTrend('churn', 'f1', { versions: 1 }, o),
+    ).toEqual({
+      items: [{ version: 2, value: 0.8 }],
+      truncated: { limit: 1, versions: 2, shown: 1 },
+    });
     await client.setKpi(
       'churn',
       'retained-revenue',
@@ -78,9 +86,9 @@ describe('ModelRegistryClient against the real backend', () => {
     expect(
       await client.getKpiHistory('churn', 'retained-revenue', o),
     ).toHaveLength(1);
-    expect((await client.getLineage('churn', o)).nodes.length).toBeGreaterThan(
-      3,
-    );
+    expect(
+      (await client.getLineage('churn', {}, o)).nodes.length,
+    ).toBeGreaterThan(3);
     const audit = await client.listAuditRecords('churn', { limit: 2 }, o);
     expect(audit.items).toHaveLength(2);
     expect(audit.nextCursor).toBeDefined();

@@ -235,10 +235,10 @@ describe.each(databases.eachSupportedId())(
         0,
         {} as VersionServiceUploads,
       );
-      const trend = await versions.metricTrendAnswer('long-trend', 'loss');
+      const trend = await versions.metricTrend('long-trend', 'loss');
       expect(trend.items).toEqual(res.body.items);
       expect(trend.truncated).toEqual({ limit: 1000, versions: 21, shown: 20 });
-      const few = await versions.metricTrendAnswer('long-trend', 'loss', {
+      const few = await versions.metricTrend('long-trend', 'loss', {
         versions: 3,
       });
       expect(few.items).toHaveLength(3000);

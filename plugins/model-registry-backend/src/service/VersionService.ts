@@ -13,6 +13,7 @@ import {
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { RegistryStores, Stores } from '../database/RegistryDatabase';
+import { ModelRef } from '../database/ModelStore';
 import { MetricCondition, StoredVersion } from '../database/VersionStore';
 import { ModelFilter } from '../permissions/rules';
 import { ArtifactStore, artifactKey } from '../storage/ArtifactStore';
@@ -88,85 +89,147 @@ export class VersionService {
     request: RegisterVersionRequest,
     actor: Actor,
   ): Promise<ModelVersion> {
-    const model = await this.models.resolve(modelName);
-    if (model.archived) {
-      throw new ConflictError(
-        `model "${modelName}" is archived; restore it before registering versions`,
-      );
+    const [created] = await this.registerMany(
+      [{ model: modelName, version: request }],
+      actor,
+    );
+    return created;
+  }
+
+  /**
+   * Registers versions of one or more models in one transaction: all of
+   * them or none, numbered in the order given.
+   */
+  async registerMany(
+    items: Array<{ model: string; version: RegisterVersionRequest }>,
+    actor: Actor,
+  ): Promise<ModelVersion[]> {
+    const models = new Map<string, ModelRef>();
+    const prepared: Array<{
+      model: ModelRef;
+      request: RegisterVersionRequest;
+      parentModel?: ModelRef;
+    }> = [];
+    for (const { model: modelName, version: request } of items) {
+      let model = models.get(modelName);
+      if (!model) {
+        model = await this.models.resolve(modelName);
+        if (model.archived) {
+          throw new ConflictError(
+            `model "${modelName}" is archived; restore it before registering versions`,
+          );
+        }
+        models.set(modelName, model);
+      }
+      assertUniqueMetrics(request.metrics ?? []);
+      const parentModel = request.parent
+        ? await this.models.resolve(request.parent.model)
+        : undefined;
+      prepared.push({ model, request, parentModel });
     }
-    assertUniqueMetrics(request.metrics ?? []);
-    const parent = request.parent
-      ? await this.getStored(request.parent.model, request.parent.version)
-      : undefined;
-    const id = randomUUID();
-    const status = request.artifact ? 'READY' : 'PENDING';
-    const tags = [...new Set(request.tags ?? [])];
-    // The answer is built from what was written rather than read back, so
-    // the model's row lock is held as briefly as possible.
+    // The answers are built from what was written rather than read back, so
+    // the models' row locks are held as briefly as possible.
     return this.db.transaction(async stores => {
       const now = new Date();
-      const version = await stores.models.nextVersionNumber(model.id);
-      if (version === undefined) {
-        // Deleted since it was resolved; its row lock kept it until then.
-        throw new NotFoundError(`model "${modelName}" not found`);
+      const created: ModelVersion[] = [];
+      for (const { model, request, parentModel } of prepared) {
+        created.push(
+          await this.insertVersion(
+            stores,
+            model,
+            request,
+            parentModel,
+            actor,
+            now,
+          ),
+        );
       }
-      await stores.versions.insert(
-        {
-          id,
-          modelId: model.id,
-          version,
-          // An artifact kept elsewhere is complete on arrival; an uploaded
-          // one makes the version READY once its bytes are stored.
-          status,
-          description: request.description ?? '',
-          source: request.source ?? {},
-          artifactUri: request.artifact?.uri,
-          artifactSha256: request.artifact?.sha256,
-          artifactSize: request.artifact?.size,
-          artifactFormat: request.artifact?.format ?? request.artifactFormat,
-          parameters: request.parameters ?? {},
-          metrics: request.metrics ?? [],
-          datasets: request.datasets ?? [],
-          tags,
-          modelCard: request.modelCard ?? {},
-          annotations: request.annotations ?? {},
-          parentVersionId: parent?.id,
-          parentRelation: request.parent?.relation,
-          actor: actor.ref,
-        },
-        now,
+      return created;
+    });
+  }
+
+  private async insertVersion(
+    stores: Stores,
+    model: ModelRef,
+    request: RegisterVersionRequest,
+    parentModel: ModelRef | undefined,
+    actor: Actor,
+    now: Date,
+  ): Promise<ModelVersion> {
+    // Read in the transaction, so a parent registered earlier in the same
+    // batch counts.
+    const parent =
+      parentModel && request.parent
+        ? await stores.versions.get(parentModel.id, request.parent.version)
+        : undefined;
+    if (request.parent && !parent) {
+      throw new NotFoundError(
+        `version ${request.parent.version} of model "${request.parent.model}" not found`,
       );
-      const created: ModelVersion = {
-        model: modelName,
+    }
+    const version = await stores.models.nextVersionNumber(model.id);
+    if (version === undefined) {
+      // Deleted since it was resolved; its row lock kept it until then.
+      throw new NotFoundError(`model "${model.name}" not found`);
+    }
+    const status = request.artifact ? 'READY' : 'PENDING';
+    const tags = [...new Set(request.tags ?? [])];
+    await stores.versions.insert(
+      {
+        id: randomUUID(),
+        modelId: model.id,
         version,
+        // An artifact kept elsewhere is complete on arrival; an uploaded
+        // one makes the version READY once its bytes are stored.
         status,
         description: request.description ?? '',
-        aliases: [],
         source: request.source ?? {},
-        artifact: newArtifact(request),
+        artifactUri: request.artifact?.uri,
+        artifactSha256: request.artifact?.sha256,
+        artifactSize: request.artifact?.size,
+        artifactFormat: request.artifact?.format ?? request.artifactFormat,
         parameters: request.parameters ?? {},
         metrics: request.metrics ?? [],
         datasets: request.datasets ?? [],
-        tags: [...tags].sort(),
+        tags,
         modelCard: request.modelCard ?? {},
         annotations: request.annotations ?? {},
-        parent: request.parent,
-        createdAt: now.toISOString(),
-        createdBy: actor.ref,
-        updatedAt: now.toISOString(),
-        updatedBy: actor.ref,
-      };
-      await recordChange(stores, actor, now, {
-        action: 'version.register',
-        event: 'version.registered',
-        target: `model:${modelName}/versions/${version}`,
-        model,
-        version,
-        after: created,
-        payload: { model: modelName, version, status },
-      });
-      return created;
+        parentVersionId: parent?.id,
+        parentRelation: request.parent?.relation,
+        actor: actor.ref,
+      },
+      now,
+    );
+    const created: ModelVersion = {
+      model: model.name,
+      version,
+      status,
+      description: request.description ?? '',
+      aliases: [],
+      source: request.source ?? {},
+      artifact: newArtifact(request),
+      parameters: request.parameters ?? {},
+      metrics: request.metrics ?? [],
+      datasets: request.datasets ?? [],
+      tags: [...tags].sort(),
+      modelCard: request.modelCard ?? {},
+      annotations: request.annotations ?? {},
+      parent: request.parent,
+      createdAt: now.toISOString(),
+      createdBy: actor.ref,
+      updatedAt: now.toISOString(),
+      updatedBy: actor.ref,
+    };
+    await recordChange(stores, actor, now, {
+      action: 'version.register',
+      event: 'version.registered',
+      target: `model:${model.name}/versions/${version}`,
+      model,
+      version,
+      after: created,
+      payload: { model: model.name, version, status },
     });
+    return created;
   }
 
   async getStored(modelName: string, version: number): Promise<StoredVersion> {
@@ -500,15 +563,6 @@ export class VersionService {
     };
   }
 
-  /** One metric across the READY versions of a model, by version number (see `metricTrendAnswer`). */
-  async metricTrend(
-    modelName: string,
-    key: string,
-    options: { versions?: number } = {},
-  ): Promise<MetricTrend['items']> {
-    return (await this.metricTrendAnswer(modelName, key, options)).items;
-  }
-
   /**
    * One metric across the READY versions of a model, oldest first: of the
    * versions that carry it, the newest `versions` (default and maximum in
@@ -516,7 +570,7 @@ export class VersionService {
    * points, whole versions only. Only metric rows are read. `truncated`
    * says so when versions are left out.
    */
-  async metricTrendAnswer(
+  async metricTrend(
     modelName: string,
     key: string,
     options: { versions?: number } = {},

@@ -15,12 +15,14 @@ import {
   InstalledIntegrations,
   Kpi,
   LineageGraph,
+  LineageQuery,
   ListDeliveriesQuery,
   ListDeploymentsQuery,
   ListDriftReportsQuery,
   ListModelsQuery,
   ListVersionsQuery,
-  MetricTrendPoint,
+  MetricTrend,
+  MetricTrendQuery,
   Model,
   ModelAlias,
   ModelVersion,
@@ -28,6 +30,7 @@ import {
   PortfolioSummary,
   ReferenceProfile,
   RegisterVersionRequest,
+  RegisterVersionsRequest,
   SetKpiRequest,
   SubscriberSummary,
   UpdateModelRequest,
@@ -79,6 +82,14 @@ export interface ModelRegistryApi {
     query: ListVersionsQuery,
     options?: Options,
   ): Promise<Page<ModelVersion>>;
+  /**
+   * Registers versions of one or more models in one request, all or none;
+   * the answer lists them in the order of the request.
+   */
+  registerVersions(
+    request: RegisterVersionsRequest,
+    options?: Options,
+  ): Promise<ModelVersion[]>;
   getVersion(
     model: string,
     version: number,
@@ -119,11 +130,16 @@ export interface ModelRegistryApi {
     versions: number[],
     options?: Options,
   ): Promise<VersionComparison>;
+  /**
+   * One metric across the READY versions of a model, oldest first; the
+   * newest `versions` of them, with `truncated` when some are left out.
+   */
   getMetricTrend(
     model: string,
     key: string,
+    query?: MetricTrendQuery,
     options?: Options,
-  ): Promise<MetricTrendPoint[]>;
+  ): Promise<MetricTrend>;
   listAliases(model: string, options?: Options): Promise<ModelAlias[]>;
   getVersionByAlias(
     model: string,
@@ -145,7 +161,15 @@ export interface ModelRegistryApi {
     options?: Options,
   ): Promise<Kpi>;
   getKpiHistory(model: string, name: string, options?: Options): Promise<Kpi[]>;
-  getLineage(model: string, options?: Options): Promise<LineageGraph>;
+  /**
+   * The lineage graph of a model over its newest `versions`, with
+   * `truncated` when some are left out.
+   */
+  getLineage(
+    model: string,
+    query?: LineageQuery,
+    options?: Options,
+  ): Promise<LineageGraph>;
   listAuditRecords(
     model: string,
     query?: AuditQuery,
@@ -285,6 +309,15 @@ export class ModelRegistryClient implements ModelRegistryApi {
       : this.call('searchVersions', { query: rest }, options);
   }
 
+  async registerVersions(request: RegisterVersionsRequest, options?: Options) {
+    const { items } = await this.call(
+      'registerVersions',
+      { body: request },
+      options,
+    );
+    return items;
+  }
+
   getVersion(model: string, version: number, options?: Options) {
     return this.call(
       'getVersion',
@@ -364,13 +397,17 @@ export class ModelRegistryClient implements ModelRegistryApi {
     );
   }
 
-  async getMetricTrend(model: string, key: string, options?: Options) {
-    const { items } = await this.call(
+  getMetricTrend(
+    model: string,
+    key: string,
+    query: MetricTrendQuery = {},
+    options?: Options,
+  ) {
+    return this.call(
       'metricTrend',
-      { params: { name: model, key } },
+      { params: { name: model, key }, query },
       options,
     );
-    return items;
   }
 
   async listAliases(model: string, options?: Options) {
@@ -437,8 +474,8 @@ export class ModelRegistryClient implements ModelRegistryApi {
     return items;
   }
 
-  getLineage(model: string, options?: Options) {
-    return this.call('getLineage', { params: { name: model } }, options);
+  getLineage(model: string, query: LineageQuery = {}, options?: Options) {
+    return this.call('getLineage', { params: { name: model }, query }, options);
   }
 
   listAuditRecords(model: string, query: AuditQuery = {}, options?: Options) {

@@ -12,3 +12,4 @@ export * from './monitoring';
 export * from './lineage';
 export * from './audit';
 export * from './deliveries';
+export * from './batch';

@@ -1,4 +1,7 @@
-import { modelReadPermission } from '@mlreg/plugin-model-registry-common';
+import {
+  modelReadPermission,
+  versionCreatePermission,
+} from '@mlreg/plugin-model-registry-common';
 import { actorOf } from '../authorization';
 import { route } from '../route';
 import { RouteContext } from '../RouteContext';
@@ -50,6 +53,26 @@ export function versionRoutes({ services, access }: RouteContext) {
         actorOf(credentials, req),
       );
     }),
+    route('registerVersions', async ({ body, credentials, req }) => {
+      const models = new Set(body.items.map(item => item.model));
+      const parents = new Set(
+        body.items.flatMap(item =>
+          item.version.parent ? [item.version.parent.model] : [],
+        ),
+      );
+      for (const name of models) {
+        await access.authorizeModel(credentials, versionCreatePermission, name);
+      }
+      for (const name of parents) {
+        await access.authorizeModel(credentials, modelReadPermission, name);
+      }
+      return {
+        items: await services.versions.registerMany(
+          body.items,
+          actorOf(credentials, req),
+        ),
+      };
+    }),
     route('getVersion', async ({ params }) => {
       return services.versions.get(params.name, params.version);
     }),
@@ -72,10 +95,8 @@ export function versionRoutes({ services, access }: RouteContext) {
     route('compareVersions', async ({ params, query }) => {
       return services.versions.compare(params.name, query.versions);
     }),
-    route('metricTrend', async ({ params }) => {
-      return {
-        items: await services.versions.metricTrend(params.name, params.key),
-      };
+    route('metricTrend', async ({ params, query }) => {
+      return services.versions.metricTrend(params.name, params.key, query);
     }),
   ];
 }

@@ -211,6 +211,8 @@ export const ModelLineageContent = () => {
           {graph.shownVersions < graph.totalVersions
             ? `Showing ${graph.shownVersions} of ${graph.totalVersions} versions, deployed ones always included.`
             : `Showing all ${graph.totalVersions} versions.`}
+          {value?.truncated &&
+            ` The registry sent the newest ${value.truncated.shown} of ${value.truncated.versions} versions.`}
         </Text>
       </Flex>
       <TitledCard title="Lineage graph" action={<Legend />}>

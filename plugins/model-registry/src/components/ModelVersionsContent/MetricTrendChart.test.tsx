@@ -120,6 +120,26 @@ describe('MetricTrendChart', () => {
     );
   });
 
+  it('says when the registry sent only the newest versions', async () => {
+    server.use(
+      http.get(`${MODEL_API}/versions`, () =>
+        HttpResponse.json({ items: versions }),
+      ),
+      http.get(`${MODEL_API}/metrics/:key/trend`, () =>
+        HttpResponse.json({
+          items: [{ version: 3, value: 0.94 }],
+          truncated: { limit: 1, versions: 2, shown: 1 },
+        }),
+      ),
+    );
+    await renderChart();
+
+    expect(
+      await screen.findByText(/The newest 1 of 2 versions that record auc/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('auc: 0.94 at v3')).toBeInTheDocument();
+  });
+
   it('says so when no version records metrics', async () => {
     const requested = serve([makeVersion(1), makeVersion(2)], {});
     await renderChart();

@@ -209,7 +209,7 @@ const TrendBody = ({
   );
   if (error) return <RegistryErrorPanel error={error} modelName={modelName} />;
   if (loading || !value) return <Progress />;
-  if (value.length === 0) {
+  if (value.items.length === 0) {
     return (
       <Text color="secondary">
         No ready version records {metric}; failed and pending versions are left
@@ -217,7 +217,17 @@ const TrendBody = ({
       </Text>
     );
   }
-  return <TrendChart metric={metric} table={trendTable(metric, value)} />;
+  return (
+    <>
+      {value.truncated && (
+        <Text color="secondary">
+          The newest {value.truncated.shown} of {value.truncated.versions}{' '}
+          versions that record {metric}.
+        </Text>
+      )}
+      <TrendChart metric={metric} table={trendTable(metric, value.items)} />
+    </>
+  );
 };
 
 /**
