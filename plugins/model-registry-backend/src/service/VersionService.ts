@@ -19,10 +19,6 @@ import { ModelFilter } from '../permissions/rules';
 import { ArtifactStore, artifactKey } from '../storage/ArtifactStore';
 import { UploadSettings } from '../storage/createArtifactStore';
 import { ArtifactQuotaError } from '../storage/errors';
-import {
-  closeConnectionAfterAnswer,
-  detachFromServerRequestTimeout,
-} from '../storage/requestBody';
 import { Actor } from './Actor';
 import { isWholeNumber, readPage, timestampAndId } from './cursor';
 import { ModelService } from './ModelService';
@@ -401,24 +397,15 @@ export class VersionService {
         tooLarge = () => refusal(`more than ${left} bytes`);
       }
     }
-    // The upload keeps its own clock (idle and overall timeouts, below), so
-    // the server's limit on the duration of any request must not cut it.
-    detachFromServerRequestTimeout(body);
     const key = artifactKey(stored.modelId, randomUUID());
-    const written = await this.artifacts
-      .put(key, body, {
-        maxBytes,
-        tooLarge,
-        expectedSha256: options.expectedSha256,
-        declaredBytes: options.declaredSize,
-        idleTimeoutMs: this.uploads?.idleTimeoutMs,
-        timeoutMs: this.uploads?.timeoutMs,
-      })
-      .catch(error => {
-        // The client may still be sending: answer, then hang up.
-        closeConnectionAfterAnswer(body);
-        throw error;
-      });
+    const written = await this.artifacts.put(key, body, {
+      maxBytes,
+      tooLarge,
+      expectedSha256: options.expectedSha256,
+      declaredBytes: options.declaredSize,
+      idleTimeoutMs: this.uploads?.idleTimeoutMs,
+      timeoutMs: this.uploads?.timeoutMs,
+    });
     try {
       await this.db.transaction(async stores => {
         const now = new Date();

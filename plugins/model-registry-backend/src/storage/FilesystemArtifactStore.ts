@@ -18,7 +18,7 @@ import {
 } from './ArtifactStore';
 import { DigestStream } from './DigestStream';
 import { InsufficientStorageError } from './errors';
-import { feedDigest } from './requestBody';
+import { feedDigest } from './feedDigest';
 
 // Uploads are written here first and renamed into place once complete. It
 // lives inside the root so that the rename never crosses filesystems.

@@ -18,7 +18,7 @@ import {
   StoredArtifact,
 } from './ArtifactStore';
 import { DigestStream } from './DigestStream';
-import { feedDigest } from './requestBody';
+import { feedDigest } from './feedDigest';
 
 // S3's multipart limits: parts of at least 5 MiB, at most 10,000 of them.
 const MIN_PART_SIZE = 5 * 1024 * 1024;

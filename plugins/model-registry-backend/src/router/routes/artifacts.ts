@@ -1,23 +1,36 @@
 import { pipeline } from 'node:stream/promises';
 import { actorOf } from '../authorization';
 import { route } from '../route';
+import {
+  closeConnectionAfterAnswer,
+  detachFromServerRequestTimeout,
+} from '../uploadConnection';
 import { RouteContext } from '../RouteContext';
 
 /** Artifacts: streamed upload and download of a version's bytes. */
 export function artifactRoutes({ services }: RouteContext) {
   return [
     route('uploadArtifact', async ({ params, query, credentials, req }) => {
+      // The upload keeps its own clock (idle and overall timeouts), so the
+      // server's limit on the duration of any request must not cut it.
+      detachFromServerRequestTimeout(req);
       const length = req.get('content-length');
-      return services.versions.uploadArtifact(
-        params.name,
-        params.version,
-        req,
-        {
-          expectedSha256: query.sha256,
-          declaredSize: length === undefined ? undefined : Number(length),
-        },
-        actorOf(credentials, req),
-      );
+      try {
+        return await services.versions.uploadArtifact(
+          params.name,
+          params.version,
+          req,
+          {
+            expectedSha256: query.sha256,
+            declaredSize: length === undefined ? undefined : Number(length),
+          },
+          actorOf(credentials, req),
+        );
+      } catch (error) {
+        // The client may still be sending: answer, then hang up.
+        closeConnectionAfterAnswer(req);
+        throw error;
+      }
     }),
     route('downloadArtifact', async ({ params, res }) => {
       const artifact = await services.versions.openArtifact(
