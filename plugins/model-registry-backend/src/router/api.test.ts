@@ -541,6 +541,12 @@ describe.each(databases.eachSupportedId())('REST API (%s)', databaseId => {
       res.body.paths['/models/{name}/versions/{version}/reference-profile'].get
         .responses['404'],
     ).toBeDefined();
+    expect(
+      Object.keys(
+        res.body.paths['/models/{name}/versions/{version}/artifact'].put
+          .responses,
+      ),
+    ).toEqual(expect.arrayContaining(['200', '400', '408', '413', '507']));
     const model =
       res.body.paths['/models/{name}'].get.responses['200'].content[
         'application/json'

@@ -87,6 +87,7 @@ export function buildOpenApiDocument(routes: Route[], version: string) {
       ...(r.method !== 'get'
         ? { '409': 'Conflicts with the current state' }
         : {}),
+      ...r.errors,
     };
     for (const [status, description] of Object.entries(errors)) {
       responses[status] = {

@@ -42,6 +42,8 @@ export interface OperationDefinition {
   /** A JSON answer; absent for 204 and byte streams. */
   response?: z.ZodType;
   responseDescription: string;
+  /** Error answers particular to this operation, by status. */
+  errors?: Record<string, string>;
 }
 
 function operation<const D extends OperationDefinition>(definition: D): D {
@@ -253,6 +255,14 @@ export const modelRegistryOperations = {
     status: 200,
     response: s.modelVersion,
     responseDescription: 'The READY version',
+    errors: {
+      '408':
+        'The client sent nothing for the idle timeout, or the upload took longer than the upload timeout; the version stays PENDING',
+      '413':
+        'Larger than the size limit or the model quota; the version stays PENDING',
+      '507':
+        'Not enough free space in the artifact store; the version stays PENDING',
+    },
   }),
   downloadArtifact: operation({
     method: 'get',
