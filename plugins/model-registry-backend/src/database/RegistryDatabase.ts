@@ -79,8 +79,8 @@ export class RegistryDatabase implements RegistryStores {
   }
 
   /**
-   * Every event written from now on that the subscriber accepts gets a
-   * delivery for it.
+   * Makes the subscriber one the dispatcher creates deliveries for: from
+   * its last position when it was installed before, else from now on.
    */
   addOutboxSubscriber(subscription: OutboxSubscription): void {
     if (!this.outboxSubscriptions.some(s => s.id === subscription.id)) {
