@@ -110,9 +110,9 @@ function versionBody(i: number) {
 /** The registering clients: plain JS, run in a worker thread. */
 const CLIENT_SCRIPT = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { baseUrl, token, models, clients, versions } = workerData;
+const { baseUrl, token, models, clients, versions, batch } = workerData;
 const headers = { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' };
-const body = i => JSON.stringify({
+const version = i => ({
   source: { runId: 'run-' + i, commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678' },
   artifact: { uri: 's3://bench/models/' + i + '.onnx', format: 'onnx' },
   parameters: { lr: 0.01, depth: 8 },
@@ -123,8 +123,15 @@ let next = 0;
 Promise.all(Array.from({ length: clients }, async (_, client) => {
   const model = models[client % models.length];
   while (next < versions) {
-    const i = next++;
-    const res = await fetch(baseUrl + '/models/' + model + '/versions', { method: 'POST', headers, body: body(i) });
+    let res;
+    if (batch) {
+      const items = [];
+      while (items.length < batch && next < versions) items.push({ model, version: version(next++) });
+      res = await fetch(baseUrl + '/versions', { method: 'POST', headers, body: JSON.stringify({ items }) });
+    } else {
+      const i = next++;
+      res = await fetch(baseUrl + '/models/' + model + '/versions', { method: 'POST', headers, body: JSON.stringify(version(i)) });
+    }
     if (res.status !== 201) throw new Error('register: ' + res.status + ' ' + (await res.text()));
     await res.arrayBuffer();
   }
@@ -133,9 +140,14 @@ Promise.all(Array.from({ length: clients }, async (_, client) => {
 
 /**
  * Versions per second registered by CLIENTS concurrent clients, into one
- * shared model (all contend for its version counter) or one model each.
+ * shared model (all contend for its version counter) or one model each;
+ * with `batch`, that many versions per request to `POST /versions`.
  */
-async function registerThroughput(baseUrl: string, sharedModel: boolean) {
+async function registerThroughput(
+  baseUrl: string,
+  sharedModel: boolean,
+  batch = 0,
+) {
   const prefix = `throughput-${Date.now()}`;
   const headers = {
     Authorization: `Bearer ${TOKEN}`,
@@ -166,6 +178,7 @@ async function registerThroughput(baseUrl: string, sharedModel: boolean) {
         models,
         clients: CLIENTS,
         versions: VERSIONS,
+        batch,
       },
     });
     worker.once('message', () => resolve());
@@ -176,7 +189,9 @@ async function registerThroughput(baseUrl: string, sharedModel: boolean) {
   // How busy the backend's event loop was, and this process's CPU (backend
   // and client threads) per registration: where the time goes.
   console.log(
-    `  (${sharedModel ? 'one model' : 'a model each'}: backend event loop ${(
+    `  (${sharedModel ? 'one model' : 'a model each'}${
+      batch ? `, batches of ${batch}` : ''
+    }: backend event loop ${(
       performance.eventLoopUtilization(elu).utilization * 100
     ).toFixed(0)} % busy, ${(
       (used.user + used.system) /
@@ -563,6 +578,7 @@ async function main() {
     const direct = await knexThroughput(knex);
     const many = await registerThroughput(baseUrl, false);
     const one = await registerThroughput(baseUrl, true);
+    const batched = await registerThroughput(baseUrl, false, 50);
     const ratio = (api: number) => ((api / direct) * 100).toFixed(0);
     console.log(
       `  knex, same rows, a transaction each  ${direct
@@ -578,6 +594,11 @@ async function main() {
       `  HTTP API, all clients on one model   ${one
         .toFixed(0)
         .padStart(6)} versions/s = ${ratio(one)} % of knex`,
+    );
+    console.log(
+      `  HTTP API, batches of 50 (POST /versions) ${batched
+        .toFixed(0)
+        .padStart(2)} versions/s = ${ratio(batched)} % of knex`,
     );
     console.log(
       `  load average at the end              ${loadavg()
