@@ -19,7 +19,7 @@ import {
   modelPermissionResourceRef,
   modelPermissionRules,
 } from './permissions/rules';
-import { createRouter, USER_COOKIE_PATHS } from './router/createRouter';
+import { AUTH_POLICIES, createRouter } from './router/createRouter';
 import { AliasService } from './service/AliasService';
 import { ArtifactCleaner } from './service/ArtifactCleaner';
 import { AuditService } from './service/AuditService';
@@ -154,16 +154,8 @@ export const modelRegistryPlugin = createBackendPlugin({
               ) ?? false,
           }),
         );
-        deps.httpRouter.addAuthPolicy({
-          path: '/health',
-          allow: 'unauthenticated',
-        });
-        deps.httpRouter.addAuthPolicy({
-          path: '/openapi.json',
-          allow: 'unauthenticated',
-        });
-        for (const path of USER_COOKIE_PATHS) {
-          deps.httpRouter.addAuthPolicy({ path, allow: 'user-cookie' });
+        for (const policy of AUTH_POLICIES) {
+          deps.httpRouter.addAuthPolicy(policy);
         }
 
         await dispatcher.schedule(scheduler);

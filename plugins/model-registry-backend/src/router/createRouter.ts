@@ -29,6 +29,7 @@ import { monitoringRoutes } from './routes/monitoring';
 import { versionRoutes } from './routes/versions';
 
 export type { RegistryServices } from './RouteContext';
+export { AUTH_POLICIES } from './authPolicies';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -63,12 +64,6 @@ export function createRoutes(context: RouteContext): Route[] {
     ...integrationRoutes(context),
   ];
 }
-
-/**
- * The paths that accept Backstage's user cookie besides tokens; the plugin
- * registers an auth policy for each.
- */
-export const USER_COOKIE_PATHS = ['/models/:name/versions/:version/artifact'];
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   assertStorableText(value, what);
