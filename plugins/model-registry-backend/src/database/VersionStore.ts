@@ -286,6 +286,8 @@ export class DatabaseVersionStore implements VersionStore {
             value: m.value,
             dataset: m.dataset ?? '',
             step: m.step ?? 0,
+            // The version's, for the metric search's newest-first order.
+            created_at: now,
           })),
         ),
       ]);
@@ -478,9 +480,43 @@ export class DatabaseVersionStore implements VersionStore {
     return { versions, cut: kept < sized.length };
   }
 
-  /** The query of a page of versions, without its columns. */
+  /**
+   * The query of a page of versions, without its columns.
+   *
+   * Across models with metric conditions, the first condition drives: its
+   * rows of `version_metrics` are read newest first from
+   * `version_metrics_key_created_idx (key, created_at, version_id, value)`
+   * (`created_at` is the version's, copied at insert), and only the rows
+   * whose value matches are joined to their version. A page then costs about
+   * (page size / share of matching rows) index entries wherever the matching
+   * versions fall. A version with several rows of that key (other data sets
+   * or steps) is kept once, by its first matching row.
+   */
   private filtered(query: VersionQuery): Knex.QueryBuilder<VersionRow> {
-    const q = this.db<VersionRow>('model_versions').limit(query.limit);
+    const driving: MetricCondition | undefined = query.modelId
+      ? undefined
+      : query.metrics[0];
+    const conditions = driving ? query.metrics.slice(1) : query.metrics;
+    // The columns of the newest-first order: the driving metric row's copy
+    // of the version's (created_at, id), which are the version's own.
+    const [createdAt, id] = driving
+      ? ['driving.created_at', 'driving.version_id']
+      : ['model_versions.created_at', 'model_versions.id'];
+    const q: Knex.QueryBuilder<VersionRow> = driving
+      ? this.db<VersionRow>('version_metrics as driving')
+          .join('model_versions', 'model_versions.id', 'driving.version_id')
+          .where('driving.key', driving.key)
+          .where('driving.value', driving.op, driving.value)
+          .whereNotExists(
+            this.db('version_metrics as earlier')
+              .select(this.db.raw('1'))
+              .whereRaw('earlier.version_id = driving.version_id')
+              .where('earlier.key', driving.key)
+              .where('earlier.value', driving.op, driving.value)
+              .whereRaw('earlier.id < driving.id'),
+          )
+          .limit(query.limit)
+      : this.db<VersionRow>('model_versions').limit(query.limit);
     if (query.modelId) {
       q.where('model_versions.model_id', query.modelId).orderBy(
         'model_versions.version',
@@ -495,14 +531,12 @@ export class DatabaseVersionStore implements VersionStore {
       }
     } else {
       q.orderBy([
-        { column: 'model_versions.created_at', order: query.order },
-        { column: 'model_versions.id', order: query.order },
+        { column: createdAt, order: query.order },
+        { column: id, order: query.order },
       ]);
       if (query.after?.createdAt && query.after.id) {
         q.whereRaw(
-          `(model_versions.created_at, model_versions.id) ${
-            query.order === 'asc' ? '>' : '<'
-          } (?, ?)`,
+          `(${createdAt}, ${id}) ${query.order === 'asc' ? '>' : '<'} (?, ?)`,
           [new Date(query.after.createdAt), query.after.id],
         );
       }
@@ -519,12 +553,8 @@ export class DatabaseVersionStore implements VersionStore {
       );
     }
     if (query.status) q.where('model_versions.status', query.status);
-    if (query.createdAfter) {
-      q.where('model_versions.created_at', '>=', query.createdAfter);
-    }
-    if (query.createdBefore) {
-      q.where('model_versions.created_at', '<', query.createdBefore);
-    }
+    if (query.createdAfter) q.where(createdAt, '>=', query.createdAfter);
+    if (query.createdBefore) q.where(createdAt, '<', query.createdBefore);
     if (query.tag) {
       q.whereExists(
         this.db('version_tags')
@@ -533,7 +563,7 @@ export class DatabaseVersionStore implements VersionStore {
           .where('version_tags.tag', query.tag),
       );
     }
-    for (const condition of query.metrics) {
+    for (const condition of conditions) {
       q.whereExists(
         this.db('version_metrics')
           .select(this.db.raw('1'))
