@@ -20,7 +20,8 @@
  *                   and its RSS is the backend's
  * BENCH_UPLOAD_RUNS upload runs, each against its own plain write (default 1)
  * BENCH_ONLY        `upload`: only the upload figures; `registration`: only
- *                   the registration figures
+ *                   the registration figures; `search`: only the search and
+ *                   lookup figures and their query plans
  */
 import eventsPlugin from '@backstage/plugin-events-backend';
 import { modelRegistryPlugin } from '../src/plugin';
@@ -227,6 +228,7 @@ async function knexThroughput(knex: Knex) {
         const body = versionBody(i);
         const id = randomUUID();
         await knex.transaction(async tx => {
+          const createdAt = new Date();
           await tx('model_versions').insert({
             id,
             model_id: modelId,
@@ -240,9 +242,9 @@ async function knexThroughput(knex: Knex) {
             parameters: JSON.stringify(body.parameters),
             model_card: '{}',
             annotations: '{}',
-            created_at: new Date(),
+            created_at: createdAt,
             created_by: 'bench',
-            updated_at: new Date(),
+            updated_at: createdAt,
             updated_by: 'bench',
           });
           await tx('version_metrics').insert(
@@ -252,6 +254,7 @@ async function knexThroughput(knex: Knex) {
               value: m.value,
               dataset: '',
               step: 0,
+              created_at: createdAt,
             })),
           );
           await tx('version_tags').insert(
@@ -530,6 +533,7 @@ async function seedSearchData(knex: Knex) {
           value: ((i * 7 + v * 13) % 1000) / 1000,
           dataset: '',
           step: 0,
+          created_at: new Date(created.getTime() + v),
         });
         if (v === 1) {
           aliases.push({
@@ -556,6 +560,154 @@ async function seedSearchData(knex: Knex) {
   if (DB === 'postgres') await knex.raw('analyze');
 }
 
+/**
+ * Bulk-loads the search data set, then prints the latency of the searches
+ * and lookups through the HTTP API and the query plans of the same queries.
+ */
+async function printSearchFigures(knex: Knex, baseUrl: string) {
+  console.log(
+    `\nSearch data set: ${MODELS} models, ${SEARCH_VERSIONS} versions`,
+  );
+  const seedStart = performance.now();
+  await seedSearchData(knex);
+  console.log(
+    `  seeded in ${((performance.now() - seedStart) / 1000).toFixed(0)} s`,
+  );
+  const rand = (n: number) => Math.floor(Math.random() * n);
+  const name = () => `model-${String(rand(MODELS)).padStart(6, '0')}`;
+  const results = [
+    await latency(
+      'models: tag + owner, sorted by updatedAt desc, page of 50',
+      () =>
+        `/models?tag=domain-${rand(20)}&owner=group:default/team-${rand(
+          50,
+        )}&sort=updatedAt&order=desc&limit=50`,
+      baseUrl,
+    ),
+    await latency(
+      'models: framework + task, by name, page of 50',
+      () => `/models?framework=xgboost&task=classification&limit=50`,
+      baseUrl,
+    ),
+    await latency(
+      'models: name prefix, page of 50',
+      () => `/models?prefix=model-0${rand(9)}&limit=50`,
+      baseUrl,
+    ),
+    await latency(
+      'models: with alias champion, page of 50',
+      () => `/models?alias=champion&sort=createdAt&order=desc&limit=50`,
+      baseUrl,
+    ),
+    await latency(
+      'versions: accuracy >= 0.9, READY, newest first, page of 50',
+      () => `/versions?metric=accuracy%3E%3D0.9&status=READY&limit=50`,
+      baseUrl,
+    ),
+    await latency(
+      'versions: accuracy >= 0.99, READY, newest first, page of 50',
+      () => `/versions?metric=accuracy%3E%3D0.99&status=READY&limit=50`,
+      baseUrl,
+    ),
+    await latency(
+      'versions: 0.5 <= accuracy < 0.6, newest first, page of 50',
+      () => `/versions?metric=accuracy%3E%3D0.5&metric=accuracy%3C0.6&limit=50`,
+      baseUrl,
+    ),
+    await latency('get model by name', () => `/models/${name()}`, baseUrl),
+    await latency(
+      'get version by alias',
+      () => `/models/${name()}/aliases/champion`,
+      baseUrl,
+    ),
+  ];
+  for (const r of results) {
+    const target = r.label.startsWith('get') ? 10 : 50;
+    console.log(
+      `  ${r.label.padEnd(62)} p50 ${r.p50
+        .toFixed(1)
+        .padStart(6)} ms  p95 ${r.p95
+        .toFixed(1)
+        .padStart(6)} ms  (target p95 < ${target} ms)`,
+    );
+  }
+
+  console.log("\nQuery plans of the registry's own queries");
+  const models = new DatabaseModelStore(knex);
+  const versions = new DatabaseVersionStore(knex);
+  await explain(knex, 'models: tag + owner, sorted by updatedAt desc', () =>
+    models.list({
+      tag: 'domain-3',
+      owner: 'group:default/team-7',
+      sort: 'updatedAt',
+      order: 'desc',
+      limit: 51,
+    }),
+  );
+  await explain(knex, 'models: name prefix', () =>
+    models.list({
+      namePrefix: 'model-04',
+      sort: 'name',
+      order: 'asc',
+      limit: 51,
+    }),
+  );
+  await explain(knex, 'versions: accuracy >= 0.9, READY, newest first', () =>
+    versions.list({
+      status: 'READY',
+      metrics: [{ key: 'accuracy', op: '>=', value: 0.9 }],
+      order: 'desc',
+      limit: 51,
+    }),
+  );
+  await explain(knex, 'versions: accuracy >= 0.99, READY, newest first', () =>
+    versions.list({
+      status: 'READY',
+      metrics: [{ key: 'accuracy', op: '>=', value: 0.99 }],
+      order: 'desc',
+      limit: 51,
+    }),
+  );
+  await explain(knex, 'versions: 0.5 <= accuracy < 0.6, newest first', () =>
+    versions.list({
+      metrics: [
+        { key: 'accuracy', op: '>=', value: 0.5 },
+        { key: 'accuracy', op: '<', value: 0.6 },
+      ],
+      order: 'desc',
+      limit: 51,
+    }),
+  );
+  await explain(
+    knex,
+    'versions: accuracy >= 0.9, READY, owned by one team (permission filter)',
+    () =>
+      versions.list({
+        status: 'READY',
+        metrics: [{ key: 'accuracy', op: '>=', value: 0.9 }],
+        order: 'desc',
+        limit: 51,
+        filter: { property: 'owner', values: ['group:default/team-7'] },
+      }),
+  );
+  const one = await knex('models').where({ name: 'model-004242' }).first('id');
+  await explain(
+    knex,
+    'versions of one model: accuracy >= 0.9, newest first',
+    () =>
+      versions.list({
+        modelId: one.id,
+        metrics: [{ key: 'accuracy', op: '>=', value: 0.9 }],
+        order: 'desc',
+        limit: 51,
+      }),
+  );
+  await explain(knex, 'get model by name', () => models.getRef('model-004242'));
+  await explain(knex, 'get version by alias', () =>
+    versions.getByAlias('model-004242', 'champion'),
+  );
+}
+
 async function main() {
   // The request log of thousands of requests would drown the figures.
   process.env.LOG_LEVEL ??= 'warn';
@@ -570,6 +722,10 @@ async function main() {
     console.log(`Registry benchmark on ${DB}`);
     if (process.env.BENCH_ONLY === 'upload') {
       await printUploadFigures(baseUrl);
+      return;
+    }
+    if (process.env.BENCH_ONLY === 'search') {
+      await printSearchFigures(knex, baseUrl);
       return;
     }
     console.log(
@@ -609,97 +765,7 @@ async function main() {
 
     await printUploadFigures(baseUrl);
 
-    console.log(
-      `\nSearch data set: ${MODELS} models, ${SEARCH_VERSIONS} versions`,
-    );
-    const seedStart = performance.now();
-    await seedSearchData(knex);
-    console.log(
-      `  seeded in ${((performance.now() - seedStart) / 1000).toFixed(0)} s`,
-    );
-    const rand = (n: number) => Math.floor(Math.random() * n);
-    const name = () => `model-${String(rand(MODELS)).padStart(6, '0')}`;
-    const results = [
-      await latency(
-        'models: tag + owner, sorted by updatedAt desc, page of 50',
-        () =>
-          `/models?tag=domain-${rand(20)}&owner=group:default/team-${rand(
-            50,
-          )}&sort=updatedAt&order=desc&limit=50`,
-        baseUrl,
-      ),
-      await latency(
-        'models: framework + task, by name, page of 50',
-        () => `/models?framework=xgboost&task=classification&limit=50`,
-        baseUrl,
-      ),
-      await latency(
-        'models: name prefix, page of 50',
-        () => `/models?prefix=model-0${rand(9)}&limit=50`,
-        baseUrl,
-      ),
-      await latency(
-        'models: with alias champion, page of 50',
-        () => `/models?alias=champion&sort=createdAt&order=desc&limit=50`,
-        baseUrl,
-      ),
-      await latency(
-        'versions: accuracy >= 0.9, READY, newest first, page of 50',
-        () => `/versions?metric=accuracy%3E%3D0.9&status=READY&limit=50`,
-        baseUrl,
-      ),
-      await latency('get model by name', () => `/models/${name()}`, baseUrl),
-      await latency(
-        'get version by alias',
-        () => `/models/${name()}/aliases/champion`,
-        baseUrl,
-      ),
-    ];
-    for (const r of results) {
-      const target = r.label.startsWith('get') ? 10 : 50;
-      console.log(
-        `  ${r.label.padEnd(62)} p50 ${r.p50
-          .toFixed(1)
-          .padStart(6)} ms  p95 ${r.p95
-          .toFixed(1)
-          .padStart(6)} ms  (target p95 < ${target} ms)`,
-      );
-    }
-
-    console.log("\nQuery plans of the registry's own queries");
-    const models = new DatabaseModelStore(knex);
-    const versions = new DatabaseVersionStore(knex);
-    await explain(knex, 'models: tag + owner, sorted by updatedAt desc', () =>
-      models.list({
-        tag: 'domain-3',
-        owner: 'group:default/team-7',
-        sort: 'updatedAt',
-        order: 'desc',
-        limit: 51,
-      }),
-    );
-    await explain(knex, 'models: name prefix', () =>
-      models.list({
-        namePrefix: 'model-04',
-        sort: 'name',
-        order: 'asc',
-        limit: 51,
-      }),
-    );
-    await explain(knex, 'versions: accuracy >= 0.9, READY, newest first', () =>
-      versions.list({
-        status: 'READY',
-        metrics: [{ key: 'accuracy', op: '>=', value: 0.9 }],
-        order: 'desc',
-        limit: 51,
-      }),
-    );
-    await explain(knex, 'get model by name', () =>
-      models.getRef('model-004242'),
-    );
-    await explain(knex, 'get version by alias', () =>
-      versions.getByAlias('model-004242', 'champion'),
-    );
+    await printSearchFigures(knex, baseUrl);
   } finally {
     await knex.destroy();
     await backend.stop();
