@@ -5,7 +5,7 @@
  * first) is driven by the metric: `version_metrics` gets a copy of its
  * version's `created_at` (immutable), and the index
  * `version_metrics_key_created_idx (key, created_at, version_id, value)`
- * yields one key's rows newest first with their values, so a page reads about
+ * (on SQLite without `value`) yields one key's rows newest first, so a page reads about
  * (page size / share of matching rows) index entries wherever the matching
  * versions fall, instead of walking every version from the newest and
  * probing its metrics.
@@ -28,9 +28,18 @@ exports.up = async function up(knex) {
       .select('created_at')
       .whereRaw('model_versions.id = version_metrics.version_id'),
   });
+  // With `value` in the index, PostgreSQL checks the condition in the index
+  // and visits only the matching rows. SQLite gets the index without
+  // `value`: without statistics it would take a covering index with `key`
+  // first over `version_metrics_uq (version_id, key, …)` for the per-version
+  // probes (`exists … where version_id = ? and key = ? and value >= ?`) and
+  // read every row of the key for each version.
+  const sqlite = knex.client.config.client !== 'pg';
   await knex.schema.alterTable('version_metrics', table => {
     table.index(
-      ['key', 'created_at', 'version_id', 'value'],
+      sqlite
+        ? ['key', 'created_at', 'version_id']
+        : ['key', 'created_at', 'version_id', 'value'],
       'version_metrics_key_created_idx',
     );
   });
