@@ -688,101 +688,38 @@ export class DatabaseVersionStore implements VersionStore {
   /** Completes lineage rows with their data sets, parents and model names. */
   private async toLineage(rows: VersionRow[]): Promise<LineageVersion[]> {
     if (rows.length === 0) return [];
-    const ids = rows.map(r => r.id);
+    const related = await this.related(rows, [
+      ...new Set(rows.map(r => r.model_id)),
+    ]);
+    return rows.map(row => ({
+      id: row.id,
+      model: related.modelName(row),
+      version: Number(row.version),
+      status: row.status,
+      source: toSource(row),
+      datasets: related.datasets(row),
+      parent: related.parent(row),
+    }));
+  }
+
+  /**
+   * What `hydrate` and `toLineage` both add to rows: their data sets, their
+   * parents, and the names of the models in `modelIds`. Sequential on
+   * purpose: inside a transaction all queries share one connection, which
+   * must not run two queries at once.
+   */
+  private async related(rows: VersionRow[], modelIds: string[]) {
     const parentIds = [
       ...new Set(
         rows.flatMap(r => (r.parent_version_id ? [r.parent_version_id] : [])),
       ),
     ];
-    const modelIds = [...new Set(rows.map(r => r.model_id))];
-    // Sequential on purpose, as in `hydrate`.
     const datasets = await this.db<DatasetRow>('version_datasets')
-      .whereIn('version_id', ids)
+      .whereIn(
+        'version_id',
+        rows.map(r => r.id),
+      )
       .orderBy('id');
-    const models = await this.db<{ id: string; name: string }>('models')
-      .whereIn('id', modelIds)
-      .select('id', 'name');
-    const parents: ParentRow[] =
-      parentIds.length === 0
-        ? []
-        : await this.db('model_versions')
-            .join('models', 'models.id', 'model_versions.model_id')
-            .whereIn('model_versions.id', parentIds)
-            .select(
-              'model_versions.id',
-              'model_versions.version',
-              'models.name',
-            );
-    const datasetsBy = groupBy(datasets, d => d.version_id);
-    const modelNames = new Map(models.map(m => [m.id, m.name]));
-    const parentsById = new Map(parents.map(p => [p.id, p]));
-    return rows.map(row => {
-      const parent = row.parent_version_id
-        ? parentsById.get(row.parent_version_id)
-        : undefined;
-      return {
-        id: row.id,
-        model: modelNames.get(row.model_id)!,
-        version: Number(row.version),
-        status: row.status,
-        source: {
-          runId: row.source_run_id ?? undefined,
-          commit: row.source_commit ?? undefined,
-          uri: row.source_uri ?? undefined,
-        },
-        datasets: (datasetsBy.get(row.id) ?? []).map(d => ({
-          role: d.role,
-          ...(d.entity_ref ? { entityRef: d.entity_ref } : {}),
-          ...(d.uri ? { uri: d.uri } : {}),
-          ...(d.digest ? { digest: d.digest } : {}),
-        })),
-        parent:
-          parent && row.parent_relation
-            ? {
-                model: parent.name,
-                version: Number(parent.version),
-                relation: row.parent_relation,
-              }
-            : undefined,
-      };
-    });
-  }
-
-  private async replaceTags(id: string, tags: string[]): Promise<void> {
-    await this.db('version_tags').where({ version_id: id }).delete();
-    if (tags.length > 0) {
-      await this.db('version_tags').insert(
-        tags.map(tag => ({ version_id: id, tag })),
-      );
-    }
-  }
-
-  private async hydrate(rows: VersionRow[]): Promise<StoredVersion[]> {
-    if (rows.length === 0) return [];
-    const ids = rows.map(r => r.id);
-    // Model names the query did not join in already.
-    const modelIds = [
-      ...new Set(rows.filter(r => !r.model_name).map(r => r.model_id)),
-    ];
-    const parentIds = [
-      ...new Set(
-        rows.flatMap(r => (r.parent_version_id ? [r.parent_version_id] : [])),
-      ),
-    ];
-    // Sequential on purpose: inside a transaction all queries share one
-    // connection, which must not run two queries at once.
-    const metrics = await this.db<MetricRow>('version_metrics')
-      .whereIn('version_id', ids)
-      .orderBy(['key', 'dataset', 'step']);
-    const tags = await this.db<TagRow>('version_tags')
-      .whereIn('version_id', ids)
-      .orderBy('tag');
-    const datasets = await this.db<DatasetRow>('version_datasets')
-      .whereIn('version_id', ids)
-      .orderBy('id');
-    const aliases = await this.db<AliasRow>('model_aliases')
-      .whereIn('version_id', ids)
-      .orderBy('alias');
     const models =
       modelIds.length === 0
         ? []
@@ -800,63 +737,101 @@ export class DatabaseVersionStore implements VersionStore {
               'model_versions.version',
               'models.name',
             );
-    const metricsBy = groupBy(metrics, m => m.version_id);
-    const tagsBy = groupBy(tags, t => t.version_id);
     const datasetsBy = groupBy(datasets, d => d.version_id);
-    const aliasesBy = groupBy(aliases, a => a.version_id);
     const modelNames = new Map(models.map(m => [m.id, m.name]));
     const parentsById = new Map(parents.map(p => [p.id, p]));
-    return rows.map(row => {
-      const parent = row.parent_version_id
-        ? parentsById.get(row.parent_version_id)
-        : undefined;
-      return {
-        id: row.id,
-        modelId: row.model_id,
-        artifactKey: row.artifact_key ?? undefined,
-        model: row.model_name ?? modelNames.get(row.model_id)!,
-        version: Number(row.version),
-        status: row.status,
-        description: row.description,
-        aliases: (aliasesBy.get(row.id) ?? []).map(a => a.alias),
-        source: {
-          runId: row.source_run_id ?? undefined,
-          commit: row.source_commit ?? undefined,
-          uri: row.source_uri ?? undefined,
-        },
-        artifact: toArtifact(row),
-        parameters: parseJson(row.parameters, {}),
-        metrics: (metricsBy.get(row.id) ?? []).map(m => ({
-          key: m.key,
-          value: Number(m.value),
-          ...(m.dataset ? { dataset: m.dataset } : {}),
-          ...(Number(m.step) !== 0 ? { step: Number(m.step) } : {}),
-        })),
-        datasets: (datasetsBy.get(row.id) ?? []).map(d => ({
+    return {
+      modelName: (row: VersionRow) =>
+        row.model_name ?? modelNames.get(row.model_id)!,
+      datasets: (row: VersionRow) =>
+        (datasetsBy.get(row.id) ?? []).map(d => ({
           role: d.role,
           ...(d.entity_ref ? { entityRef: d.entity_ref } : {}),
           ...(d.uri ? { uri: d.uri } : {}),
           ...(d.digest ? { digest: d.digest } : {}),
         })),
-        tags: (tagsBy.get(row.id) ?? []).map(t => t.tag),
-        modelCard: parseJson(row.model_card, {}),
-        annotations: parseJson(row.annotations, {}),
-        parent:
-          parent && row.parent_relation
-            ? {
-                model: parent.name,
-                version: Number(parent.version),
-                relation: row.parent_relation,
-              }
-            : undefined,
-        failureReason: row.failure_reason ?? undefined,
-        createdAt: toIsoString(row.created_at),
-        createdBy: row.created_by,
-        updatedAt: toIsoString(row.updated_at),
-        updatedBy: row.updated_by,
-      };
-    });
+      parent: (row: VersionRow) => {
+        const parent = row.parent_version_id
+          ? parentsById.get(row.parent_version_id)
+          : undefined;
+        return parent && row.parent_relation
+          ? {
+              model: parent.name,
+              version: Number(parent.version),
+              relation: row.parent_relation,
+            }
+          : undefined;
+      },
+    };
   }
+
+  private async replaceTags(id: string, tags: string[]): Promise<void> {
+    await this.db('version_tags').where({ version_id: id }).delete();
+    if (tags.length > 0) {
+      await this.db('version_tags').insert(
+        tags.map(tag => ({ version_id: id, tag })),
+      );
+    }
+  }
+
+  private async hydrate(rows: VersionRow[]): Promise<StoredVersion[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map(r => r.id);
+    // Sequential on purpose, as in `related`.
+    const metrics = await this.db<MetricRow>('version_metrics')
+      .whereIn('version_id', ids)
+      .orderBy(['key', 'dataset', 'step']);
+    const tags = await this.db<TagRow>('version_tags')
+      .whereIn('version_id', ids)
+      .orderBy('tag');
+    const aliases = await this.db<AliasRow>('model_aliases')
+      .whereIn('version_id', ids)
+      .orderBy('alias');
+    // Model names the query did not join in already.
+    const related = await this.related(rows, [
+      ...new Set(rows.filter(r => !r.model_name).map(r => r.model_id)),
+    ]);
+    const metricsBy = groupBy(metrics, m => m.version_id);
+    const tagsBy = groupBy(tags, t => t.version_id);
+    const aliasesBy = groupBy(aliases, a => a.version_id);
+    return rows.map(row => ({
+      id: row.id,
+      modelId: row.model_id,
+      artifactKey: row.artifact_key ?? undefined,
+      model: related.modelName(row),
+      version: Number(row.version),
+      status: row.status,
+      description: row.description,
+      aliases: (aliasesBy.get(row.id) ?? []).map(a => a.alias),
+      source: toSource(row),
+      artifact: toArtifact(row),
+      parameters: parseJson(row.parameters, {}),
+      metrics: (metricsBy.get(row.id) ?? []).map(m => ({
+        key: m.key,
+        value: Number(m.value),
+        ...(m.dataset ? { dataset: m.dataset } : {}),
+        ...(Number(m.step) !== 0 ? { step: Number(m.step) } : {}),
+      })),
+      datasets: related.datasets(row),
+      tags: (tagsBy.get(row.id) ?? []).map(t => t.tag),
+      modelCard: parseJson(row.model_card, {}),
+      annotations: parseJson(row.annotations, {}),
+      parent: related.parent(row),
+      failureReason: row.failure_reason ?? undefined,
+      createdAt: toIsoString(row.created_at),
+      createdBy: row.created_by,
+      updatedAt: toIsoString(row.updated_at),
+      updatedBy: row.updated_by,
+    }));
+  }
+}
+
+function toSource(row: VersionRow) {
+  return {
+    runId: row.source_run_id ?? undefined,
+    commit: row.source_commit ?? undefined,
+    uri: row.source_uri ?? undefined,
+  };
 }
 
 function toArtifact(row: VersionRow): ModelVersion['artifact'] {
