@@ -1,14 +1,5 @@
 import { InputError } from '@backstage/errors';
-
-/**
- * NUL, which PostgreSQL cannot store in text; the noncharacters U+FFFE and
- * U+FFFF; and unpaired surrogates, which become U+FFFD on the way to the
- * database. Each would be refused by one database and silently kept or
- * changed by the other, so the API refuses them everywhere.
- */
-const UNSTORABLE =
-  // eslint-disable-next-line no-control-regex -- NUL is what this refuses
-  /\u0000|[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+import { UNSTORABLE_TEXT } from '../service/storableText';
 
 function describe(char: string): string {
   return `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
@@ -16,7 +7,7 @@ function describe(char: string): string {
 
 function check(value: unknown, path: string[], what: string): void {
   if (typeof value === 'string') {
-    const found = UNSTORABLE.exec(value);
+    const found = UNSTORABLE_TEXT.exec(value);
     if (found) {
       const at = path.length > 0 ? `${what}.${path.join('.')}` : what;
       throw new InputError(

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { Page } from '@mlreg/plugin-model-registry-common';
+import { isStorableText } from './storableText';
 
 /** A keyset position in a list: the sort values of the last row seen. */
 export type Position = Record<string, unknown>;
@@ -79,21 +80,13 @@ function decodeCursor<P>(
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Text a database stores as given: no NUL (PostgreSQL refuses it), no
- * noncharacters U+FFFE / U+FFFF, no unpaired surrogate.
- */
-const UNSTORABLE =
-  // eslint-disable-next-line no-control-regex -- NUL is what this refuses
-  /\u0000|[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/**
  * What a position this API hands out is made of: storable strings of at
  * most 512 characters, finite numbers and booleans. Anything else (nested
  * objects, NUL, 1e400) is forged, whatever the list.
  */
 function isPlainValue(value: unknown): boolean {
   if (typeof value === 'string') {
-    return value.length <= 512 && !UNSTORABLE.test(value);
+    return value.length <= 512 && isStorableText(value);
   }
   if (typeof value === 'number') return Number.isFinite(value);
   return typeof value === 'boolean';
