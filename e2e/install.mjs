@@ -330,14 +330,22 @@ async function main() {
     const bin = join(toolDir, 'node_modules', 'verdaccio', 'bin', 'verdaccio');
     if (!existsSync(bin)) {
       mkdirSync(toolDir, { recursive: true });
+      // verdaccio-audit asks for node-fetch by its `cjs` dist-tag, which
+      // registry mirrors that keep only `latest` do not have: 2.7.0 is it.
+      writeFileSync(
+        join(toolDir, 'package.json'),
+        JSON.stringify({
+          private: true,
+          dependencies: { verdaccio: VERDACCIO_VERSION },
+          overrides: { 'node-fetch': '2.7.0' },
+        }),
+      );
       run('npm', [
         'install',
         '--prefix',
         toolDir,
-        '--no-save',
         '--no-package-lock',
         '--loglevel=error',
-        `verdaccio@${VERDACCIO_VERSION}`,
       ]);
     }
     const configPath = join(work, 'verdaccio.yaml');

@@ -4,7 +4,8 @@
  * would work outside this repository once published:
  *
  * - the manifest carries license, repository (with directory), homepage,
- *   the backstage-cli prepack / postpack scripts, and no `workspace:` range
+ *   CHANGELOG.md among its files, the backstage-cli prepack / postpack
+ *   scripts, and no `workspace:` range
  *   (npm publish would ship it verbatim while yarn pack rewrites it, so the
  *   two tarballs would differ);
  * - its README exists and links nowhere outside the package;
@@ -65,6 +66,11 @@ function checkManifest(manifest, where, report) {
     );
   }
   if (!manifest.homepage) report('homepage is missing');
+  // npm pack leaves out a CHANGELOG that `files` does not name, yarn pack
+  // adds it anyway: naming it keeps the two tarballs the same.
+  if (!manifest.files?.includes('CHANGELOG.md')) {
+    report('files should include CHANGELOG.md');
+  }
   if (manifest.scripts?.prepack !== 'backstage-cli package prepack') {
     report('scripts.prepack should be "backstage-cli package prepack"');
   }
