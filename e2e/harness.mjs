@@ -294,7 +294,9 @@ export async function launchBrowser() {
  * load and may on any full page load.
  */
 export async function gotoSignedIn(page, url, ready) {
-  await page.goto(url);
+  // The development server may still be bundling the app when the first
+  // page is asked for; on a loaded machine that takes minutes.
+  await page.goto(url, { timeout: startupTimeoutMs });
   const enter = page.getByRole('button', { name: /enter/i });
   await Promise.race([enter.waitFor(), ready.waitFor()]);
   if (await enter.isVisible()) {

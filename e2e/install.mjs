@@ -10,10 +10,11 @@
 // fails unless the two tarballs hold the same files with the same contents.
 //
 // Environment: INSTALL_TEST_KEEP=1 keeps the work directory (printed);
+// INSTALL_TEST_SKIP_BUILD=1 packs the packages' existing dist/ folders;
 // CREATE_APP_VERSION picks the @backstage/create-app release (default below).
 // Prints the time of each phase; exits non-zero on the first failure.
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -326,7 +327,7 @@ async function main() {
 
   const registryPort = await freePort();
   const registryUrl = `http://127.0.0.1:${registryPort}`;
-  await phase('private registry (Verdaccio)', async () => {
+  const publishToken = await phase('private registry (Verdaccio)', async () => {
     const bin = join(toolDir, 'node_modules', 'verdaccio', 'bin', 'verdaccio');
     if (!existsSync(bin)) {
       mkdirSync(toolDir, { recursive: true });
@@ -353,8 +354,10 @@ async function main() {
       configPath,
       stringify({
         storage: join(work, 'registry'),
-        auth: { htpasswd: { file: join(work, 'htpasswd'), max_users: -1 } },
-        packages: { '@mlreg/*': { access: '$all', publish: '$anonymous' } },
+        auth: { htpasswd: { file: join(work, 'htpasswd'), max_users: 10 } },
+        packages: {
+          '@mlreg/*': { access: '$all', publish: '$authenticated' },
+        },
         log: { type: 'stdout', format: 'pretty', level: 'warn' },
       }),
     );
@@ -371,13 +374,28 @@ async function main() {
       60_000,
       () => verdaccio.exited,
     );
+    // A publisher account, as a private registry would have one.
+    const signup = await fetch(
+      `${registryUrl}/-/user/org.couchdb.user:publisher`,
+      {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'publisher', password: randomUUID() }),
+      },
+    );
+    if (!signup.ok) throw new Error(`Verdaccio sign-up: ${signup.status}`);
+    return (await signup.json()).token;
   });
 
   const packages = publishablePackages();
-  await phase('build the packages', async () => {
-    run('yarn', ['tsc'], { cwd: root });
-    run('yarn', ['backstage-cli', 'repo', 'build'], { cwd: root });
-  });
+  // INSTALL_TEST_SKIP_BUILD=1 packs what the last build left in dist/,
+  // to iterate on the later phases.
+  if (process.env.INSTALL_TEST_SKIP_BUILD !== '1') {
+    await phase('build the packages', async () => {
+      run('yarn', ['tsc'], { cwd: root });
+      run('yarn', ['backstage-cli', 'repo', 'build'], { cwd: root });
+    });
+  }
 
   await phase(
     `pack with npm and yarn, compare, publish ${packages.length} packages`,
@@ -417,6 +435,10 @@ async function main() {
             join(npmOut, file),
             '--registry',
             registryUrl,
+            `--${registryUrl.replace(
+              /^http:/,
+              '',
+            )}/:_authToken=${publishToken}`,
             '--loglevel=error',
           ],
           { capture: true },

@@ -18,6 +18,7 @@ import { Knex } from 'knex';
 import request from 'supertest';
 import { databases } from './__testUtils__/startRegistry';
 import { modelRegistryPlugin } from './plugin';
+import { waitFor } from './__testUtils__/waitFor';
 
 jest.setTimeout(180_000);
 
@@ -82,18 +83,6 @@ class Receiver {
 
   timesDelivered(eventId: string) {
     return this.delivered.filter(d => d.eventId === eventId).length;
-  }
-}
-
-async function waitFor(
-  what: string,
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 60_000,
-) {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 100));
   }
 }
 
