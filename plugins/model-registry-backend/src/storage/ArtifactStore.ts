@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { randomUUID } from 'node:crypto';
 
 /** What a successful {@link ArtifactStore.put} stored. */
 export interface StoredArtifact {
@@ -88,6 +89,7 @@ const UUID_PATTERN = new RegExp(`^${UUID}$`, 'i');
 const ARTIFACT_KEY_PATTERN = new RegExp(
   `^models/${UUID}/versions/${UUID}/artifact$`,
 );
+const TEMPORARY_KEY_PATTERN = new RegExp(`^tmp/${UUID}$`);
 
 /**
  * The key of a version's artifact. It is built from the two database UUIDs
@@ -118,6 +120,42 @@ export function isArtifactKey(key: string): boolean {
 export function assertArtifactKey(key: string): void {
   if (!isArtifactKey(key)) {
     throw new InputError(`Invalid artifact key "${key}"`);
+  }
+}
+
+/**
+ * A fresh key for the bytes of an upload in progress, in the store's `tmp/`
+ * folder: stores that write there first and move the object to its
+ * artifact key once verified report these in {@link ArtifactStore.list}
+ * and accept them in {@link ArtifactStore.delete}, so that the cleanup
+ * removes what an interrupted upload left behind.
+ */
+export function temporaryKey(): string {
+  return `tmp/${randomUUID()}`;
+}
+
+/** True for the keys {@link temporaryKey} produces. */
+export function isTemporaryKey(key: string): boolean {
+  return TEMPORARY_KEY_PATTERN.test(key);
+}
+
+/**
+ * Checks the lifetime asked of a signed download URL against the longest
+ * the store's signature allows (seven days for S3's SigV4 and Cloud
+ * Storage's V4 signatures).
+ */
+export function assertUrlExpiry(
+  expiresInSeconds: number,
+  maxSeconds: number,
+): void {
+  if (
+    !Number.isInteger(expiresInSeconds) ||
+    expiresInSeconds < 1 ||
+    expiresInSeconds > maxSeconds
+  ) {
+    throw new InputError(
+      `Download URLs expire after 1 to ${maxSeconds} seconds, got ${expiresInSeconds}`,
+    );
   }
 }
 

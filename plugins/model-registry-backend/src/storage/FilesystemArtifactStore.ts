@@ -1,5 +1,4 @@
 import { InputError, NotFoundError } from '@backstage/errors';
-import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import {
@@ -13,8 +12,10 @@ import {
   ArtifactStore,
   assertArtifactKey,
   isArtifactKey,
+  isTemporaryKey,
   PutArtifactOptions,
   StoredArtifact,
+  temporaryKey,
 } from './ArtifactStore';
 import { DigestStream } from './DigestStream';
 import { InsufficientStorageError } from './errors';
@@ -26,8 +27,6 @@ const TEMP_DIR = 'tmp';
 const WRITE_BUFFER_BYTES = 1024 * 1024;
 // How often a running upload checks the free space of the volume.
 const FREE_SPACE_CHECK_MS = 1000;
-const TEMP_KEY_PATTERN =
-  /^tmp\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function hasErrorCode(error: unknown, ...codes: string[]): boolean {
   return codes.includes((error as NodeJS.ErrnoException)?.code ?? '');
@@ -53,7 +52,7 @@ export class FilesystemArtifactStore implements ArtifactStore {
       resolvePath(options.rootDir),
       options.reserveBytes ?? 0,
     );
-    const probe = store.resolve(`${TEMP_DIR}/${randomUUID()}`);
+    const probe = store.resolve(temporaryKey());
     await fs.mkdir(dirname(probe), { recursive: true });
     await fs.writeFile(probe, '', { flag: 'wx' });
     await fs.rm(probe);
@@ -97,7 +96,7 @@ export class FilesystemArtifactStore implements ArtifactStore {
     const declared = options.declaredBytes ?? 0;
     await this.checkFreeSpace(declared);
     const digest = new DigestStream(options);
-    const tempPath = this.resolve(`${TEMP_DIR}/${randomUUID()}`);
+    const tempPath = this.resolve(temporaryKey());
     // While the body streams in, the volume may fill up (other uploads, other
     // programs): the upload stops once what it still has to write would eat
     // into the reserve.
@@ -170,7 +169,7 @@ export class FilesystemArtifactStore implements ArtifactStore {
   }
 
   async delete(key: string): Promise<void> {
-    if (TEMP_KEY_PATTERN.test(key)) {
+    if (isTemporaryKey(key)) {
       await fs.rm(this.resolve(key), { force: true });
       return;
     }
@@ -187,7 +186,7 @@ export class FilesystemArtifactStore implements ArtifactStore {
 
   async *list(): AsyncIterable<{ key: string; lastModified: Date }> {
     for await (const key of this.candidateKeys()) {
-      if (!isArtifactKey(key) && !TEMP_KEY_PATTERN.test(key)) {
+      if (!isArtifactKey(key) && !isTemporaryKey(key)) {
         continue;
       }
       try {

@@ -7,12 +7,13 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import {
   ArtifactStore,
   assertArtifactKey,
+  assertUrlExpiry,
   isArtifactKey,
   PutArtifactOptions,
   StoredArtifact,
@@ -161,15 +162,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async getDownloadUrl(key: string, expiresInSeconds: number): Promise<string> {
     assertArtifactKey(key);
-    if (
-      !Number.isInteger(expiresInSeconds) ||
-      expiresInSeconds < 1 ||
-      expiresInSeconds > MAX_URL_EXPIRY_SECONDS
-    ) {
-      throw new InputError(
-        `Download URLs expire after 1 to ${MAX_URL_EXPIRY_SECONDS} seconds, got ${expiresInSeconds}`,
-      );
-    }
+    assertUrlExpiry(expiresInSeconds, MAX_URL_EXPIRY_SECONDS);
     return getSignedUrl(
       this.client,
       new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }),
