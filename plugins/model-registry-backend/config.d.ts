@@ -56,16 +56,17 @@ export interface Config {
     /** Where model artifacts are stored. */
     storage?: {
       /**
-       * The artifact store: `filesystem` (a local or mounted directory) or
-       * `s3` (AWS S3 or any S3-compatible server).
+       * The artifact store: `filesystem` (a local or mounted directory), `s3`
+       * (AWS S3 or any S3-compatible server, Cloud Storage's XML API with
+       * HMAC keys included) or `gcs` (Google Cloud Storage).
        * @default filesystem
        */
-      type?: 'filesystem' | 's3';
+      type?: 'filesystem' | 's3' | 'gcs';
       /**
        * The largest artifact accepted, in bytes. Uploads stop with an error as
-       * soon as they exceed it. At most 5 TiB for `s3`, where it also sets the
-       * multipart part size, max(5 MiB, maxArtifactBytes / 10,000), and so the
-       * memory an upload holds: about three parts.
+       * soon as they exceed it. At most 5 TiB for `s3` and `gcs`. For `s3` it
+       * also sets the multipart part size, max(5 MiB, maxArtifactBytes /
+       * 10,000), and so the memory an upload holds: about three parts.
        * @default 10737418240
        */
       maxArtifactBytes?: number;
@@ -165,6 +166,67 @@ export interface Config {
          * `model-registry`; the bucket's root if unset.
          */
         prefix?: string;
+        /**
+         * When the AWS SDK adds checksums to requests and checks those of
+         * answers: `WHEN_SUPPORTED` (the SDK's default, CRC32 headers on
+         * every upload) or `WHEN_REQUIRED` (only where S3 demands them).
+         * Cloud Storage's XML API and some S3-compatible servers refuse
+         * the default's headers: set `WHEN_REQUIRED` for them.
+         * @default WHEN_SUPPORTED
+         */
+        checksumCalculation?: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+      };
+      /**
+       * Google Cloud Storage, through its JSON API. Uploads are resumable
+       * uploads in 8 MiB chunks to a temporary object, copied to the
+       * artifact's name once its size and sha256 are verified; downloads
+       * answer with V4 signed URLs when the credentials can sign (a
+       * service-account key, or `iam.serviceAccounts.signBlob` on the
+       * account), else stream through the backend. The account needs
+       * `roles/storage.objectUser` on the bucket.
+       */
+      gcs?: {
+        /** The bucket's name, without `gs://`. Must exist. */
+        bucket: string;
+        /**
+         * The project of the bucket; taken from the credentials if unset.
+         */
+        projectId?: string;
+        /**
+         * Folder inside the bucket under which artifacts are stored, e.g.
+         * `model-registry`; the bucket's root if unset.
+         */
+        prefix?: string;
+        /**
+         * Path of a service-account key file (JSON). Without it and
+         * `credentials`, Application Default Credentials apply: the file
+         * named by `GOOGLE_APPLICATION_CREDENTIALS`, gcloud's user
+         * credentials, or the metadata server (workload identity on GKE,
+         * Cloud Run, Compute Engine).
+         */
+        keyFilename?: string;
+        /** A service-account key given inline instead of `keyFilename`. */
+        credentials?: {
+          /** The key's `client_email`. */
+          clientEmail: string;
+          /**
+           * The key's `private_key` (PEM; `\n` escapes are accepted).
+           * @visibility secret
+           */
+          privateKey: string;
+        };
+        /**
+         * Another endpoint of the JSON API, e.g. an emulator
+         * (`http://localhost:4443`) or a Private Service Connect endpoint.
+         * @default https://storage.googleapis.com
+         */
+        apiEndpoint?: string;
+        /**
+         * Sends credentials to `apiEndpoint` too; emulators take none, so
+         * by default requests to another endpoint are not authenticated.
+         * @default false
+         */
+        useAuthWithCustomEndpoint?: boolean;
       };
     };
   };

@@ -4,11 +4,12 @@ import {
 } from '@backstage/backend-test-utils';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { Storage } from '@google-cloud/storage';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { artifactKey } from './ArtifactStore';
 import { GcsArtifactStore } from './GcsArtifactStore';
 import { startGcsServer, TestGcsServer } from './__testUtils__/gcsServer';
+import { serviceAccountKey } from './__testUtils__/serviceAccountKey';
 import {
   abortedStream,
   failingStream,
@@ -25,27 +26,6 @@ const PREFIX = 'registry';
 const MODEL_ID = '0b7c5bd6-4d0f-4f38-9d43-6f0f0c1d2e3a';
 const MiB = 1024 * 1024;
 const CHUNK = 4 * MiB;
-
-/** A service-account key as the Cloud console issues it, with a fresh RSA key. */
-function serviceAccountKey() {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-  return {
-    key: {
-      type: 'service_account',
-      project_id: 'ml-platform',
-      private_key_id: randomUUID().replace(/-/g, ''),
-      private_key: privateKey,
-      client_email: 'model-registry@ml-platform.iam.gserviceaccount.com',
-      client_id: '1234567890',
-      token_uri: 'https://oauth2.googleapis.com/token',
-    },
-    publicKey,
-  };
-}
 
 describe('GcsArtifactStore', () => {
   const mockDir = createMockDirectory();

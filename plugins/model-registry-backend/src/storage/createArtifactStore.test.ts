@@ -3,8 +3,12 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import { artifactKey } from './ArtifactStore';
 import { createArtifactStore } from './createArtifactStore';
+import { startGcsServer, TestGcsServer } from './__testUtils__/gcsServer';
+import { serviceAccountKey } from './__testUtils__/serviceAccountKey';
 import {
   S3RVER_CREDENTIALS,
   startS3Server,
@@ -13,6 +17,38 @@ import {
 import { readAll, streamOf, testBytes } from './__testUtils__/streams';
 
 jest.setTimeout(30_000);
+
+/**
+ * Passes requests on to `target` and keeps the headers of its PUTs, to see
+ * what an S3 client sends.
+ */
+async function startRecordingProxy(target: string) {
+  const puts: http.IncomingHttpHeaders[] = [];
+  const server = http.createServer((req, res) => {
+    if (req.method === 'PUT') puts.push(req.headers);
+    // Node answers `Expect: 100-continue` itself; the target need not.
+    const { expect: _expect, ...headers } = req.headers;
+    const forwarded = http.request(
+      `${target}${req.url}`,
+      { method: req.method, headers },
+      answer => {
+        res.writeHead(answer.statusCode!, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    req.pipe(forwarded);
+  });
+  server.on('checkContinue', (req, res) => {
+    res.writeContinue();
+    server.emit('request', req, res);
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    uploadHeaders: () => puts,
+    stop: () => new Promise(resolve => server.close(resolve)),
+  };
+}
 
 const GiB = 1024 ** 3;
 
@@ -24,15 +60,23 @@ describe('createArtifactStore', () => {
   const mockDir = createMockDirectory();
   const logger = mockServices.logger.mock();
   let s3: TestS3Server;
+  let gcs: TestGcsServer;
 
   beforeAll(async () => {
     s3 = await startS3Server({
       directory: mockDir.resolve('s3'),
       buckets: ['artifacts'],
     });
+    gcs = await startGcsServer({
+      directory: mockDir.resolve('gcs'),
+      buckets: ['model-artifacts'],
+    });
   });
 
-  afterAll(() => s3.stop());
+  afterAll(async () => {
+    await s3.stop();
+    await gcs.stop();
+  });
 
   beforeEach(() => {
     jest.clearAllMocks();
@@ -156,11 +200,175 @@ describe('createArtifactStore', () => {
     });
   });
 
+  describe('s3 on Cloud Storage XML API settings', () => {
+    let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
+    beforeAll(async () => {
+      proxy = await startRecordingProxy(s3.endpoint);
+    });
+    afterAll(() => proxy.stop());
+
+    it('sends no checksum headers with WHEN_REQUIRED, as Cloud Storage needs', async () => {
+      const store = await createArtifactStore(
+        configOf({
+          type: 's3',
+          s3: {
+            bucket: 'artifacts',
+            // What the README shows for storage.googleapis.com, with the
+            // HMAC key replaced by the local server's.
+            region: 'auto',
+            endpoint: proxy.endpoint,
+            forcePathStyle: true,
+            checksumCalculation: 'WHEN_REQUIRED',
+            ...S3RVER_CREDENTIALS,
+          },
+        }),
+        logger,
+      );
+      const key = artifactKey(randomUUID(), randomUUID());
+      const bytes = testBytes(12 * 1024 * 1024);
+      await store.put(key, streamOf(bytes), { maxBytes: store.maxBytes });
+
+      const headers = proxy.uploadHeaders();
+      // A part upload of the multipart upload, and no header Cloud Storage
+      // refuses.
+      expect(headers.length).toBeGreaterThan(1);
+      expect(
+        headers
+          .flatMap(h => Object.keys(h))
+          .filter(h => /checksum|trailer/.test(h)),
+      ).toEqual([]);
+      expect(headers.map(h => h['content-encoding'])).not.toContain(
+        'aws-chunked',
+      );
+      expect((await readAll((await store.get(key)).body)).equals(bytes)).toBe(
+        true,
+      );
+      const url = (await store.getDownloadUrl(key, 60))!;
+      const downloaded = Buffer.from(await (await fetch(url)).arrayBuffer());
+      expect(downloaded.equals(bytes)).toBe(true);
+    });
+  });
+
+  describe('gcs', () => {
+    const gcsConfig = (overrides: object = {}) =>
+      configOf({
+        type: 'gcs',
+        gcs: {
+          bucket: 'model-artifacts',
+          apiEndpoint: gcs.endpoint,
+          projectId: 'ml-platform',
+          ...overrides,
+        },
+      });
+
+    it('stores in the configured bucket and signs downloads with the key file', async () => {
+      const { key: credentials, publicKey } = serviceAccountKey();
+      gcs.trustServiceAccount(credentials.client_email, publicKey);
+      mockDir.addContent({ 'sa.json': JSON.stringify(credentials) });
+      const store = await createArtifactStore(
+        gcsConfig({
+          prefix: '/model-registry/',
+          keyFilename: mockDir.resolve('sa.json'),
+        }),
+        logger,
+      );
+      const key = artifactKey(randomUUID(), randomUUID());
+
+      await store.put(key, streamOf(testBytes(100)), {
+        maxBytes: store.maxBytes,
+      });
+
+      expect(store.describe()).toBe(
+        'Cloud Storage bucket gs://model-artifacts under model-registry/',
+      );
+      expect(gcs.objectNames('model-artifacts')).toContain(
+        `model-registry/${key}`,
+      );
+      expect(await readAll((await store.get(key)).body)).toEqual(
+        testBytes(100),
+      );
+      const url = await store.getDownloadUrl(key, 60);
+      expect(url).toContain(
+        `${gcs.endpoint}/model-artifacts/model-registry/${key}?`,
+      );
+      expect(Buffer.from(await (await fetch(url!)).arrayBuffer())).toEqual(
+        testBytes(100),
+      );
+      expect(logger.warn).not.toHaveBeenCalled();
+    });
+
+    it('takes a key given inline, with escaped newlines', async () => {
+      const { key: credentials, publicKey } = serviceAccountKey();
+      gcs.trustServiceAccount(credentials.client_email, publicKey);
+      const store = await createArtifactStore(
+        gcsConfig({
+          credentials: {
+            clientEmail: credentials.client_email,
+            privateKey: credentials.private_key.replace(/\n/g, '\\n'),
+          },
+        }),
+        logger,
+      );
+      const key = artifactKey(randomUUID(), randomUUID());
+      await store.put(key, streamOf(testBytes(10)), { maxBytes: 10 });
+      const response = await fetch((await store.getDownloadUrl(key, 60))!);
+      expect(response.status).toBe(200);
+    });
+
+    it('finds a key file through GOOGLE_APPLICATION_CREDENTIALS', async () => {
+      const { key: credentials, publicKey } = serviceAccountKey();
+      gcs.trustServiceAccount(credentials.client_email, publicKey);
+      mockDir.addContent({ 'adc.json': JSON.stringify(credentials) });
+      const previous = process.env.GOOGLE_APPLICATION_CREDENTIALS;
+      process.env.GOOGLE_APPLICATION_CREDENTIALS = mockDir.resolve('adc.json');
+      try {
+        const store = await createArtifactStore(gcsConfig(), logger);
+        const key = artifactKey(randomUUID(), randomUUID());
+        await store.put(key, streamOf(testBytes(10)), { maxBytes: 10 });
+        const url = await store.getDownloadUrl(key, 60);
+        expect(new URL(url!).searchParams.get('X-Goog-Credential')).toMatch(
+          /^model-registry@ml-platform\.iam\.gserviceaccount\.com\//,
+        );
+        expect((await fetch(url!)).status).toBe(200);
+      } finally {
+        if (previous === undefined) {
+          delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
+        } else {
+          process.env.GOOGLE_APPLICATION_CREDENTIALS = previous;
+        }
+      }
+    });
+
+    it('stops when the bucket does not exist', async () => {
+      await expect(
+        createArtifactStore(gcsConfig({ bucket: 'missing' }), logger),
+      ).rejects.toThrow(
+        'modelRegistry.storage.gcs.bucket "missing" does not exist',
+      );
+    });
+
+    it('stops when a key file cannot be read', async () => {
+      const path = mockDir.resolve('nowhere.json');
+      await expect(
+        createArtifactStore(gcsConfig({ keyFilename: path }), logger),
+      ).rejects.toThrow(
+        `modelRegistry.storage.gcs.keyFilename "${path}" is not a readable JSON key file`,
+      );
+      mockDir.addContent({ 'plain.json': '{"hello": "world"}' });
+      await expect(
+        createArtifactStore(
+          gcsConfig({ keyFilename: mockDir.resolve('plain.json') }),
+          logger,
+        ),
+      ).rejects.toThrow(/is no Google credentials file/);
+    });
+  });
+
   it.each<[string, object, string | RegExp]>([
     [
       'an unknown type',
       { type: 'ftp' },
-      'modelRegistry.storage.type must be "filesystem" or "s3", got "ftp"',
+      'modelRegistry.storage.type must be "filesystem", "s3" or "gcs", got "ftp"',
     ],
     [
       'an empty root directory',
@@ -231,6 +439,74 @@ describe('createArtifactStore', () => {
       'a prefix that climbs',
       { type: 's3', s3: { bucket: 'b', prefix: 'a/../b' } },
       'modelRegistry.storage.s3.prefix must not contain "." or ".." segments',
+    ],
+    [
+      'an unknown checksum setting',
+      { type: 's3', s3: { bucket: 'b', checksumCalculation: 'NEVER' } },
+      'modelRegistry.storage.s3.checksumCalculation must be "WHEN_SUPPORTED" or "WHEN_REQUIRED", got "NEVER"',
+    ],
+    [
+      'a limit beyond the largest Cloud Storage object',
+      { type: 'gcs', gcs: { bucket: 'b' }, maxArtifactBytes: 6 * 1024 ** 4 },
+      'modelRegistry.storage.maxArtifactBytes must be at most 5497558138880 (5 TiB, the largest Cloud Storage object)',
+    ],
+    [
+      'no gcs bucket',
+      { type: 'gcs', gcs: { projectId: 'p' } },
+      /modelRegistry.storage.gcs.bucket/,
+    ],
+    [
+      'a gs:// URI for the bucket',
+      { type: 'gcs', gcs: { bucket: 'gs://models' } },
+      'modelRegistry.storage.gcs.bucket must be a Cloud Storage bucket name (lowercase letters, digits, "-", "_" and ".", without gs://), got "gs://models"',
+    ],
+    [
+      'a bucket name with capitals',
+      { type: 'gcs', gcs: { bucket: 'Models' } },
+      /modelRegistry.storage.gcs.bucket must be a Cloud Storage bucket name/,
+    ],
+    [
+      'an empty project',
+      { type: 'gcs', gcs: { bucket: 'models', projectId: '' } },
+      /modelRegistry.storage.gcs.projectId/,
+    ],
+    [
+      'an apiEndpoint that is no URL',
+      { type: 'gcs', gcs: { bucket: 'models', apiEndpoint: 'localhost:4443' } },
+      'modelRegistry.storage.gcs.apiEndpoint must be an http(s) URL, got "localhost:4443"',
+    ],
+    [
+      'a gcs prefix that climbs',
+      { type: 'gcs', gcs: { bucket: 'models', prefix: '../x' } },
+      'modelRegistry.storage.gcs.prefix must not contain "." or ".." segments',
+    ],
+    [
+      'a key file and an inline key at once',
+      {
+        type: 'gcs',
+        gcs: {
+          bucket: 'models',
+          keyFilename: 'sa.json',
+          credentials: { clientEmail: 'a@b', privateKey: 'k' },
+        },
+      },
+      'modelRegistry.storage.gcs.keyFilename and modelRegistry.storage.gcs.credentials are alternatives; set one',
+    ],
+    [
+      'an inline key without its private key',
+      {
+        type: 'gcs',
+        gcs: { bucket: 'models', credentials: { clientEmail: 'a@b' } },
+      },
+      /modelRegistry.storage.gcs.credentials.privateKey/,
+    ],
+    [
+      'a flag that is no boolean',
+      {
+        type: 'gcs',
+        gcs: { bucket: 'models', useAuthWithCustomEndpoint: 'sometimes' },
+      },
+      /modelRegistry.storage.gcs.useAuthWithCustomEndpoint/,
     ],
   ])('stops at startup on %s, naming the key', async (_, storage, message) => {
     await expect(

@@ -7,17 +7,25 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { ForwardedError } from '@backstage/errors';
 import { durationToMilliseconds } from '@backstage/types';
+import { ApiError, Storage, StorageOptions } from '@google-cloud/storage';
+import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { ArtifactStore } from './ArtifactStore';
 import { FilesystemArtifactStore } from './FilesystemArtifactStore';
+import { GcsArtifactStore } from './GcsArtifactStore';
 import { S3ArtifactStore } from './S3ArtifactStore';
 
 const KEY = 'modelRegistry.storage';
 const DEFAULT_ROOT_DIR = 'model-registry-artifacts';
 const DEFAULT_REGION = 'us-east-1';
 const DEFAULT_MAX_ARTIFACT_BYTES = 10 * 1024 ** 3;
-// The largest object S3 accepts.
-const MAX_S3_OBJECT_BYTES = 5 * 1024 ** 4;
+// The largest object each object store accepts.
+const MAX_OBJECT_BYTES: Record<string, { bytes: number; name: string }> = {
+  s3: { bytes: 5 * 1024 ** 4, name: 'S3' },
+  gcs: { bytes: 5 * 1024 ** 4, name: 'Cloud Storage' },
+};
+// Cloud Storage's bucket names: 3 to 63 characters, or up to 222 with dots.
+const GCS_BUCKET_PATTERN = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
 const DEFAULT_RESERVE_BYTES = 1024 ** 3;
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 const DEFAULT_UPLOAD_TIMEOUT_MS = 6 * 60 * 60_000;
@@ -62,8 +70,12 @@ export async function createArtifactStore(
     store = await createFilesystemStore(config);
   } else if (type === 's3') {
     store = await createS3Store(config, logger);
+  } else if (type === 'gcs') {
+    store = await createGcsStore(config, logger);
   } else {
-    throw new Error(`${KEY}.type must be "filesystem" or "s3", got "${type}"`);
+    throw new Error(
+      `${KEY}.type must be "filesystem", "s3" or "gcs", got "${type}"`,
+    );
   }
   return Object.assign(store, { maxBytes, uploads });
 }
@@ -125,9 +137,10 @@ function readMaxBytes(config: Config, type: string): number {
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
     throw new Error(`${key} must be a positive whole number of bytes`);
   }
-  if (type === 's3' && maxBytes > MAX_S3_OBJECT_BYTES) {
+  const largest = MAX_OBJECT_BYTES[type];
+  if (largest && maxBytes > largest.bytes) {
     throw new Error(
-      `${key} must be at most ${MAX_S3_OBJECT_BYTES} (5 TiB, the largest S3 object)`,
+      `${key} must be at most ${largest.bytes} (5 TiB, the largest ${largest.name} object)`,
     );
   }
   return maxBytes;
@@ -169,7 +182,7 @@ async function createS3Store(
   const bucket = readNonEmptyString(config, `${KEY}.s3.bucket`, true);
   const region =
     readNonEmptyString(config, `${KEY}.s3.region`, false) ?? DEFAULT_REGION;
-  const endpoint = readEndpoint(config);
+  const endpoint = readEndpoint(config, `${KEY}.s3.endpoint`);
   const forcePathStyle = config.getOptionalBoolean(`${KEY}.s3.forcePathStyle`);
   const accessKeyId = readNonEmptyString(config, `${KEY}.s3.accessKeyId`);
   const secretAccessKey = readNonEmptyString(
@@ -182,15 +195,24 @@ async function createS3Store(
       `${KEY}.s3.${missing} is required when the other S3 credential is set`,
     );
   }
-  const prefix = config.getOptionalString(`${KEY}.s3.prefix`);
-  if (prefix?.split('/').some(segment => segment === '..' || segment === '.')) {
-    throw new Error(`${KEY}.s3.prefix must not contain "." or ".." segments`);
+  const prefix = readPrefix(config, `${KEY}.s3.prefix`);
+
+  const checksumKey = `${KEY}.s3.checksumCalculation`;
+  const checksums = config.getOptionalString(checksumKey) ?? 'WHEN_SUPPORTED';
+  if (checksums !== 'WHEN_SUPPORTED' && checksums !== 'WHEN_REQUIRED') {
+    throw new Error(
+      `${checksumKey} must be "WHEN_SUPPORTED" or "WHEN_REQUIRED", got "${checksums}"`,
+    );
   }
 
   const client = new S3Client({
     region,
     endpoint,
     forcePathStyle,
+    // WHEN_REQUIRED: no CRC32 headers on uploads, which Cloud Storage's XML
+    // API and other S3-compatible servers refuse.
+    requestChecksumCalculation: checksums,
+    responseChecksumValidation: checksums,
     // Without explicit keys the SDK's default chain applies (environment,
     // shared profiles, web identity, instance or task roles).
     credentials:
@@ -256,8 +278,15 @@ function readNonEmptyString(
   return value;
 }
 
-function readEndpoint(config: Config): string | undefined {
-  const key = `${KEY}.s3.endpoint`;
+function readPrefix(config: Config, key: string): string | undefined {
+  const prefix = config.getOptionalString(key);
+  if (prefix?.split('/').some(segment => segment === '..' || segment === '.')) {
+    throw new Error(`${key} must not contain "." or ".." segments`);
+  }
+  return prefix;
+}
+
+function readEndpoint(config: Config, key: string): string | undefined {
   const endpoint = readNonEmptyString(config, key);
   if (endpoint === undefined) {
     return undefined;
@@ -272,4 +301,121 @@ function readEndpoint(config: Config): string | undefined {
     throw new Error(`${key} must be an http(s) URL, got "${endpoint}"`);
   }
   return endpoint;
+}
+
+/**
+ * The credentials of the Cloud Storage client: a service-account key file,
+ * an inline key, or else Application Default Credentials (the
+ * GOOGLE_APPLICATION_CREDENTIALS file, gcloud's user credentials, or the
+ * metadata server on GKE with workload identity, Cloud Run and GCE).
+ */
+function readGcsCredentials(
+  config: Config,
+): Pick<StorageOptions, 'keyFilename' | 'credentials'> {
+  const keyFileKey = `${KEY}.gcs.keyFilename`;
+  const keyFilename = readNonEmptyString(config, keyFileKey);
+  const hasInline = config.has(`${KEY}.gcs.credentials`);
+  if (keyFilename && hasInline) {
+    throw new Error(
+      `${keyFileKey} and ${KEY}.gcs.credentials are alternatives; set one`,
+    );
+  }
+  if (keyFilename) {
+    const path = resolvePath(keyFilename);
+    let key: { type?: unknown };
+    try {
+      key = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (error) {
+      throw new ForwardedError(
+        `${keyFileKey} "${path}" is not a readable JSON key file`,
+        error,
+      );
+    }
+    if (typeof key?.type !== 'string') {
+      throw new Error(
+        `${keyFileKey} "${path}" is no Google credentials file (it has no "type")`,
+      );
+    }
+    return { keyFilename: path };
+  }
+  if (hasInline) {
+    return {
+      credentials: {
+        client_email: readNonEmptyString(
+          config,
+          `${KEY}.gcs.credentials.clientEmail`,
+          true,
+        ),
+        // Key files and secret stores often keep the newlines escaped.
+        private_key: readNonEmptyString(
+          config,
+          `${KEY}.gcs.credentials.privateKey`,
+          true,
+        ).replace(/\\n/g, '\n'),
+      },
+    };
+  }
+  return {};
+}
+
+async function createGcsStore(
+  config: Config,
+  logger: LoggerService,
+): Promise<GcsArtifactStore> {
+  const bucketKey = `${KEY}.gcs.bucket`;
+  const bucket = readNonEmptyString(config, bucketKey, true);
+  if (!GCS_BUCKET_PATTERN.test(bucket)) {
+    throw new Error(
+      `${bucketKey} must be a Cloud Storage bucket name (lowercase letters, digits, "-", "_" and ".", without gs://), got "${bucket}"`,
+    );
+  }
+  const projectId = readNonEmptyString(config, `${KEY}.gcs.projectId`);
+  const apiEndpoint = readEndpoint(config, `${KEY}.gcs.apiEndpoint`);
+  const prefix = readPrefix(config, `${KEY}.gcs.prefix`);
+  const storage = new Storage({
+    projectId,
+    apiEndpoint,
+    useAuthWithCustomEndpoint: config.getOptionalBoolean(
+      `${KEY}.gcs.useAuthWithCustomEndpoint`,
+    ),
+    ...readGcsCredentials(config),
+  });
+  await checkGcsBucket(storage, bucket, prefix, logger);
+  return new GcsArtifactStore({ storage, bucket, prefix, logger });
+}
+
+/** As {@link checkBucket}, with the one request the store's role allows. */
+async function checkGcsBucket(
+  storage: Storage,
+  bucket: string,
+  prefix: string | undefined,
+  logger: LoggerService,
+): Promise<void> {
+  try {
+    // storage.objects.list, which the object roles grant; reading the
+    // bucket's metadata would need more.
+    await storage
+      .bucket(bucket)
+      .getFiles({ prefix, maxResults: 1, autoPaginate: false });
+  } catch (error) {
+    const status = error instanceof ApiError ? error.code : undefined;
+    if (status === 404) {
+      throw new Error(`${KEY}.gcs.bucket "${bucket}" does not exist`);
+    }
+    if (status === 401 || status === 403) {
+      throw new ForwardedError(
+        `The Cloud Storage credentials may not list the objects of ${KEY}.gcs.bucket "${bucket}" (grant roles/storage.objectUser)`,
+        error,
+      );
+    }
+    if (/Could not load the default credentials/.test(String(error))) {
+      throw new ForwardedError(
+        `No Cloud Storage credentials: set ${KEY}.gcs.keyFilename or ${KEY}.gcs.credentials, or GOOGLE_APPLICATION_CREDENTIALS, or run with Application Default Credentials`,
+        error,
+      );
+    }
+    logger.warn(
+      `Could not reach Cloud Storage bucket "${bucket}" at startup: ${error}`,
+    );
+  }
 }
