@@ -240,12 +240,12 @@ export class VersionService {
   }
 
   async get(modelName: string, version: number): Promise<ModelVersion> {
-    return publicVersion(await this.getStored(modelName, version));
+    return this.present(await this.getStored(modelName, version));
   }
 
   async getByAlias(modelName: string, alias: string): Promise<ModelVersion> {
     const found = await this.db.read.versions.getByAlias(modelName, alias);
-    if (found) return publicVersion(found);
+    if (found) return this.present(found);
     // Tell an unknown model from a missing alias.
     await this.models.resolve(modelName);
     throw new NotFoundError(`model "${modelName}" has no alias "${alias}"`);
@@ -285,7 +285,7 @@ export class VersionService {
           ? { version: last.version }
           : { createdAt: last.createdAt, id: last.id },
     });
-    return { ...page, items: page.items.map(publicVersion) };
+    return { ...page, items: page.items.map(v => this.present(v)) };
   }
 
   /** Changes what may change on any version: description, tags, annotations. */
@@ -344,6 +344,18 @@ export class VersionService {
       });
     });
     return this.get(modelName, version);
+  }
+
+  /**
+   * A version as the API shows it: a stored artifact with its URI in the
+   * store where the store has one (`gs://…`, `s3://…`), so that model
+   * servers can fetch it straight from there.
+   */
+  private present(stored: StoredVersion): ModelVersion {
+    const version = publicVersion(stored);
+    const uri = stored.artifactKey && this.artifacts.uri(stored.artifactKey);
+    if (!uri || !version.artifact) return version;
+    return { ...version, artifact: { ...version.artifact, uri } };
   }
 
   /**
@@ -518,7 +530,7 @@ export class VersionService {
     };
     const metricLabels = labelMetrics(found.flatMap(v => v.metrics));
     return {
-      versions: found.map(publicVersion),
+      versions: found.map(v => this.present(v)),
       parameters: rows(
         found.map(v => [v, new Map(Object.entries(v.parameters))]),
       ),

@@ -80,6 +80,14 @@ export interface ArtifactStore {
     expiresInSeconds: number,
   ): Promise<string | undefined>;
 
+  /**
+   * The object's URI for other tools, which the API reports as the
+   * artifact's `uri` (`s3://bucket/key`, `gs://bucket/key`, as the AWS CLI,
+   * gsutil and KServe's storage initializer take them), or undefined when
+   * the store has none (filesystem).
+   */
+  uri(key: string): string | undefined;
+
   /** Where the artifacts are, for log messages. */
   describe(): string;
 }

@@ -210,6 +210,12 @@ export class FilesystemArtifactStore implements ArtifactStore {
     return undefined;
   }
 
+  /** A path on the backend's host is no URI anything else could read. */
+  uri(key: string): undefined {
+    assertArtifactKey(key);
+    return undefined;
+  }
+
   describe(): string {
     return `directory ${this.rootDir}`;
   }

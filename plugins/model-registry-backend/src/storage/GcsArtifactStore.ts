@@ -206,7 +206,6 @@ export class GcsArtifactStore implements ArtifactStore {
     }
   }
 
-  /** The object's `gs://` URI, as gsutil and KServe take it. */
   uri(key: string): string {
     assertArtifactKey(key);
     return `gs://${this.bucket.name}/${this.objectName(key)}`;

@@ -170,6 +170,11 @@ export class S3ArtifactStore implements ArtifactStore {
     );
   }
 
+  uri(key: string): string {
+    assertArtifactKey(key);
+    return `s3://${this.bucket}/${this.objectKey(key)}`;
+  }
+
   describe(): string {
     return `S3 bucket ${this.bucket}${
       this.prefix ? ` under ${this.prefix}` : ''

@@ -11,6 +11,7 @@ import { ApiError, Storage, StorageOptions } from '@google-cloud/storage';
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { ArtifactStore } from './ArtifactStore';
+import { crc32cGenerator } from './crc32c';
 import { FilesystemArtifactStore } from './FilesystemArtifactStore';
 import { GcsArtifactStore } from './GcsArtifactStore';
 import { S3ArtifactStore } from './S3ArtifactStore';
@@ -378,6 +379,7 @@ async function createGcsStore(
     useAuthWithCustomEndpoint: config.getOptionalBoolean(
       `${KEY}.gcs.useAuthWithCustomEndpoint`,
     ),
+    crc32cGenerator,
     ...readGcsCredentials(config),
   });
   await checkGcsBucket(storage, bucket, prefix, logger);
