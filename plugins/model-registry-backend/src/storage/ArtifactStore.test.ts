@@ -271,12 +271,11 @@ describe.each<[string, boolean, () => Promise<Started>]>([
 
     const url = await store.getDownloadUrl(key, 60);
 
-    if (!presigns) {
-      expect(url).toBeUndefined();
-      return;
-    }
-    const response = await fetch(url!);
-    expect(response.status).toBe(200);
-    expect(Buffer.from(await response.arrayBuffer()).equals(bytes)).toBe(true);
+    // Stores that cannot presign give none, and stream instead.
+    const downloaded =
+      url === undefined
+        ? undefined
+        : Buffer.from(await (await fetch(url)).arrayBuffer());
+    expect(downloaded?.equals(bytes)).toBe(presigns ? true : undefined);
   });
 });

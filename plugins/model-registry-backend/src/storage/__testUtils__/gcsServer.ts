@@ -644,44 +644,84 @@ export async function startGcsServer(options: {
       }
       return values;
     };
-    let m: string[] | undefined;
-    if (req.method === 'POST' && (m = at('/upload/storage/v1/b/*/o'))) {
-      await startSession(req, res, url, m[0], endpoint);
-    } else if (
-      (req.method === 'PUT' || req.method === 'DELETE') &&
-      at('/upload/storage/v1/b/*/o')
-    ) {
-      await uploadChunk(req, res, url, endpoint);
-    } else if (req.method === 'GET' && (m = at('/storage/v1/b/*'))) {
-      bucketOf(m[0]);
-      sendJson(res, 200, { kind: 'storage#bucket', id: m[0], name: m[0] });
-    } else if (req.method === 'GET' && (m = at('/storage/v1/b/*/o'))) {
-      sendJson(res, 200, list(url, m[0], endpoint));
-    } else if (req.method === 'GET' && (m = at('/storage/v1/b/*/o/*'))) {
-      const object = objectOf(m[0], m[1]);
-      if (url.searchParams.get('alt') === 'media') await sendMedia(res, object);
-      else sendJson(res, 200, resource(object, endpoint));
-    } else if (req.method === 'DELETE' && (m = at('/storage/v1/b/*/o/*'))) {
-      await remove(url, m[0], m[1]);
-      sendJson(res, 204);
-    } else if (
-      req.method === 'POST' &&
-      (m = at('/storage/v1/b/*/o/*/rewriteTo/b/*/o/*'))
-    ) {
-      req.resume();
-      sendJson(res, 200, await rewrite(url, m, endpoint));
-    } else if (
-      req.method === 'GET' &&
-      url.searchParams.has('X-Goog-Signature')
-    ) {
-      await signedGet(req, res, url);
-    } else {
-      throw new GoogleError(
-        404,
-        `Not found: ${req.method} ${url.pathname}`,
-        'notFound',
-      );
+    const routes: Array<
+      [string, string, (values: string[]) => Promise<void> | void]
+    > = [
+      [
+        'POST',
+        '/upload/storage/v1/b/*/o',
+        ([bucket]) => startSession(req, res, url, bucket, endpoint),
+      ],
+      [
+        'PUT',
+        '/upload/storage/v1/b/*/o',
+        () => uploadChunk(req, res, url, endpoint),
+      ],
+      [
+        'DELETE',
+        '/upload/storage/v1/b/*/o',
+        () => uploadChunk(req, res, url, endpoint),
+      ],
+      [
+        'GET',
+        '/storage/v1/b/*',
+        ([bucket]) => {
+          bucketOf(bucket);
+          sendJson(res, 200, {
+            kind: 'storage#bucket',
+            id: bucket,
+            name: bucket,
+          });
+        },
+      ],
+      [
+        'GET',
+        '/storage/v1/b/*/o',
+        ([bucket]) => sendJson(res, 200, list(url, bucket, endpoint)),
+      ],
+      [
+        'GET',
+        '/storage/v1/b/*/o/*',
+        async ([bucket, name]) => {
+          const object = objectOf(bucket, name);
+          if (url.searchParams.get('alt') === 'media')
+            await sendMedia(res, object);
+          else sendJson(res, 200, resource(object, endpoint));
+        },
+      ],
+      [
+        'DELETE',
+        '/storage/v1/b/*/o/*',
+        async ([bucket, name]) => {
+          await remove(url, bucket, name);
+          sendJson(res, 204);
+        },
+      ],
+      [
+        'POST',
+        '/storage/v1/b/*/o/*/rewriteTo/b/*/o/*',
+        async values => {
+          req.resume();
+          sendJson(res, 200, await rewrite(url, values, endpoint));
+        },
+      ],
+    ];
+    for (const [method, pattern, run] of routes) {
+      const values = req.method === method ? at(pattern) : undefined;
+      if (values) {
+        await run(values);
+        return;
+      }
     }
+    if (req.method === 'GET' && url.searchParams.has('X-Goog-Signature')) {
+      await signedGet(req, res, url);
+      return;
+    }
+    throw new GoogleError(
+      404,
+      `Not found: ${req.method} ${url.pathname}`,
+      'notFound',
+    );
   }
 
   let endpoint = '';
