@@ -290,5 +290,7 @@ describe('S3ArtifactStore', () => {
     expect(await bucketKeys()).toEqual([key]);
     expect(bare.describe()).toBe('S3 bucket artifacts');
     expect(store.describe()).toBe('S3 bucket artifacts under registry/');
+    expect(bare.uri(key)).toBe(`s3://artifacts/${key}`);
+    expect(store.uri(key)).toBe(`s3://artifacts/registry/${key}`);
   });
 });
