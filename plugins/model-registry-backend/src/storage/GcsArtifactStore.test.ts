@@ -275,6 +275,22 @@ describe('GcsArtifactStore', () => {
     });
   });
 
+  it("gets errors in Google's format from the server, as the client library reads them", async () => {
+    const file = storage.bucket(BUCKET).file('precondition');
+    await file.save('first');
+    await expect(file.delete({ ifGenerationMatch: 1 })).rejects.toMatchObject({
+      code: 412,
+      message: 'At least one of the pre-conditions you specified did not hold.',
+    });
+    await expect(
+      storage.bucket('no-such-bucket').file('x').getMetadata(),
+    ).rejects.toMatchObject({
+      code: 404,
+      message: 'The specified bucket does not exist.',
+      errors: [expect.objectContaining({ reason: 'notFound' })],
+    });
+  });
+
   it.each([
     '../outside',
     `models/${MODEL_ID}/versions/../../../outside/artifact`,
