@@ -88,6 +88,9 @@ export class GcsArtifactStore implements ArtifactStore {
     const upload = temp.createWriteStream({
       resumable: true,
       chunkSize: this.chunkSize,
+      // While one chunk is sent, the next one is read, hashed and
+      // checksummed into this buffer, instead of the body waiting.
+      highWaterMark: this.chunkSize,
       contentType: 'application/octet-stream',
       // A new name: the precondition makes every request of the upload
       // safe to retry, which the library then does on transient errors.
