@@ -174,6 +174,8 @@ export async function startGcsServer(options: {
   const requests: RecordedRequest[] = [];
   let counter = 0;
   const nextId = () => `${Date.now()}${String(++counter).padStart(6, '0')}`;
+  // Generations are microseconds since the epoch, as Cloud Storage's.
+  const nextGeneration = () => String(Date.now() * 1000 + (++counter % 1000));
 
   function bucketOf(name: string): Map<string, StoredObject> {
     const bucket = buckets.get(name);
@@ -332,7 +334,7 @@ export async function startGcsServer(options: {
     }
     checkGeneration(session.bucket, session.name, session.ifGenerationMatch);
     const now = new Date();
-    const generation = nextId();
+    const generation = nextGeneration();
     const file = join(objectsDir, generation);
     await fs.rename(session.file, file);
     const object: StoredObject = {
@@ -510,7 +512,7 @@ export async function startGcsServer(options: {
       url.searchParams.get('ifGenerationMatch') ?? undefined,
     );
     const now = new Date();
-    const generation = nextId();
+    const generation = nextGeneration();
     const file = join(objectsDir, generation);
     // Objects never change in place, so a copy may share the bytes.
     await fs.link(source.file, file);
@@ -684,6 +686,14 @@ export async function startGcsServer(options: {
         '/storage/v1/b/*/o/*',
         async ([bucket, name]) => {
           const object = objectOf(bucket, name);
+          const generation = url.searchParams.get('generation');
+          if (generation && generation !== object.generation) {
+            throw new GoogleError(
+              404,
+              `No such object: ${bucket}/${name}#${generation}`,
+              'notFound',
+            );
+          }
           if (url.searchParams.get('alt') === 'media')
             await sendMedia(res, object);
           else sendJson(res, 200, resource(object, endpoint));
