@@ -28,7 +28,7 @@ import {
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { parse as parseYaml, parseDocument, stringify } from 'yaml';
+import { parse as parseYaml, stringify } from 'yaml';
 import {
   browserArgs,
   chromiumPath,
@@ -278,14 +278,16 @@ function applyInstallSection(registryUrl) {
     } else if (block.lang === 'yaml' && block.file === '.yarnrc.yml') {
       // The only line the portal's owner adds by hand: where @mlreg comes from.
       const path = join(portalDir, '.yarnrc.yml');
-      const doc = parseDocument(readFileSync(path, 'utf8'));
       const wanted = parseYaml(
         block.body.replaceAll('https://npm.example.com', registryUrl),
       );
-      const merged = mergeConfig(doc.toJS(), wanted);
+      const merged = mergeConfig(parseYaml(readFileSync(path, 'utf8')), wanted);
+      // As the README says next to the block: a plain-http registry's host
+      // must be allowed too.
+      merged.unsafeHttpWhitelist = [new URL(registryUrl).hostname];
       writeFileSync(path, stringify(merged));
       applied.push('.yarnrc.yml: registry of the @mlreg scope');
-    } else if (block.lang === 'yaml') {
+    } else if (block.lang === 'yaml' && block.file === 'app-config.yaml') {
       const path = join(portalDir, 'app-config.yaml');
       const config = parseYaml(readFileSync(path, 'utf8'));
       writeFileSync(
@@ -315,8 +317,9 @@ function applyInstallSection(registryUrl) {
       );
       applied.push(`${block.file}: ${lines.length} backend.add lines`);
     }
-    // Other blocks (the legacy frontend system's App.tsx and EntityPage.tsx,
-    // examples of what the install enables) do not apply to a create-app portal.
+    // Other blocks (the tarball alternative, the legacy frontend system's
+    // App.tsx and EntityPage.tsx, optional configuration) do not apply to a
+    // create-app portal installing from a registry.
   }
   return applied;
 }
