@@ -56,7 +56,7 @@ describe.each(databases.eachSupportedId())(
 
       // A replay makes the delivery pending anew. The dispatcher, poked by
       // the replay, may deliver it again before the log is read: then it was
-      // delivered after the replay, as a first attempt.
+      // delivered after the replay, with no failed attempt counted.
       const replayedAt = new Date().toISOString();
       expect(
         await client.replayDelivery('events-service', registered.eventId, o),
@@ -64,13 +64,15 @@ describe.each(databases.eachSupportedId())(
       const [replayed] = (
         await client.listDeliveries({ type: 'version.registered' }, o)
       ).items;
-      if (replayed.status === 'pending') {
-        expect(replayed).toMatchObject({ attempts: 0 });
-        expect(replayed.deliveredAt).toBeUndefined();
-      } else {
-        expect(replayed).toMatchObject({ status: 'delivered', attempts: 1 });
-        expect(replayed.deliveredAt! >= replayedAt).toBe(true);
-      }
+      expect([
+        { status: 'pending', attempts: 0, deliveredAfterReplay: undefined },
+        { status: 'delivered', attempts: 0, deliveredAfterReplay: true },
+      ]).toContainEqual({
+        status: replayed.status,
+        attempts: replayed.attempts,
+        deliveredAfterReplay:
+          replayed.deliveredAt && replayed.deliveredAt >= replayedAt,
+      });
       expect(await client.replayDeadDeliveries('events-service', o)).toEqual({
         replayed: 0,
       });
