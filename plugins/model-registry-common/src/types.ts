@@ -123,6 +123,14 @@ export type ListDriftReportsQuery = Omit<
 export type FeatureStats = z.output<typeof s.featureStats>;
 /** The training-time distribution of one feature. */
 export type FeatureProfile = z.output<typeof s.featureProfile>;
+/** The training-time distribution of a numeric feature. */
+export type NumericFeatureProfile = z.output<typeof s.numericFeatureProfile>;
+/** The training-time distribution of a categorical feature. */
+export type CategoricalFeatureProfile = z.output<
+  typeof s.categoricalFeatureProfile
+>;
+/** A log-bucket quantile sketch of a numeric feature. */
+export type QuantileSketch = z.output<typeof s.quantileSketch>;
 /** The reference distributions drift is measured against, per version. */
 export type ReferenceProfile = z.output<typeof s.referenceProfile>;
 

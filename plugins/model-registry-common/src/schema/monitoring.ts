@@ -68,6 +68,10 @@ export const featureDrift = z.strictObject({
   drifted: z.boolean(),
   /** The production distribution in this window, on the reference's bins. */
   current: histogram.optional(),
+  /** The test statistic behind a p-value score (KS D, χ², z). */
+  statistic: z.number().optional(),
+  /** How the score was computed where it matters: p-value method, PSI empty-bin rule, log base. */
+  details: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 
 /** The drift of a model's production traffic in one window. */
@@ -109,14 +113,66 @@ export const featureStats = z.strictObject({
   min: z.number().optional(),
   max: z.number().optional(),
   missing: z.number().optional(),
+  /** NaN and ±Infinity values, dropped before any statistic. */
+  nonFinite: z.number().optional(),
+});
+
+const count = z.number().int().min(0);
+
+/** Bucket counts of one sign of a quantile sketch: `counts[i]` is bucket `offset + i`. */
+export const sketchStore = z.strictObject({
+  offset: z.number().int().min(-100_000).max(100_000),
+  counts: z.array(count).max(4096),
+});
+
+/**
+ * A log-bucket quantile sketch: a value x ≠ 0 is in bucket ⌈log_γ |x|⌉ of its
+ * sign, γ = (1 + alpha) / (1 − alpha); magnitudes below 1e-9 count as zero.
+ */
+export const quantileSketch = z.strictObject({
+  alpha: z.literal(0.01),
+  zero: count,
+  positive: sketchStore,
+  negative: sketchStore,
+});
+
+/** A value and how often it occurred. */
+export const valueCount = <T extends z.ZodType>(value: T) =>
+  z.strictObject({ value, count });
+
+/**
+ * The training-time distribution of a numeric feature: fixed bin edges with
+ * their counts, the counts below the first and above the last edge, summary
+ * statistics, a quantile sketch, every value while there are at most 10,000,
+ * and the distinct values while there are at most 20.
+ */
+export const numericFeatureProfile = z.strictObject({
+  feature: z.string().min(1).max(256),
+  kind: z.literal('numeric').optional(),
+  histogram,
+  below: count.optional(),
+  above: count.optional(),
+  stats: featureStats,
+  sketch: quantileSketch.optional(),
+  sample: z.array(z.number()).max(10_000).optional(),
+  distinct: z.array(valueCount(z.number())).max(20).optional(),
+});
+
+/** The training-time distribution of a categorical feature: top values and the rest. */
+export const categoricalFeatureProfile = z.strictObject({
+  feature: z.string().min(1).max(256),
+  kind: z.literal('categorical'),
+  categories: z.array(valueCount(z.string().max(256))).max(1000),
+  /** Values outside the listed categories. */
+  other: count,
+  stats: featureStats,
 });
 
 /** The training-time distribution of one feature. */
-export const featureProfile = z.strictObject({
-  feature: z.string(),
-  histogram,
-  stats: featureStats,
-});
+export const featureProfile = z.union([
+  numericFeatureProfile,
+  categoricalFeatureProfile,
+]);
 
 /** The reference distributions drift is measured against, per version. */
 export const referenceProfile = z
