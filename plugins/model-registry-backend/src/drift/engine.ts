@@ -337,10 +337,11 @@ export function compareProfiles(
     const requested = options.methods?.[ref.feature] ?? options.method;
     features.push(scoreFeature(ref, cur, requested, options));
   }
-  return decide(features, skipped, options);
+  return decideVerdict(features, skipped, options);
 }
 
-function decide(
+/** The model's verdict from its scored features (which a correction may re-flag). */
+export function decideVerdict(
   features: FeatureDrift[],
   skipped: SkippedFeature[],
   options: DriftOptions,

@@ -66,8 +66,12 @@ class Store {
 
   /** Makes room for `key`; returns its index. */
   private grow(key: number): number {
-    const lowest = Math.min(key, this.offset);
-    const highest = Math.max(key, this.offset + this.counts.length - 1);
+    let used = this.counts.length - 1;
+    while (used > 0 && this.counts[used] === 0) used--;
+    let first = 0;
+    while (first < used && this.counts[first] === 0) first++;
+    const lowest = Math.min(key, this.offset + first);
+    const highest = Math.max(key, this.offset + used);
     let span = highest - lowest + 1;
     let newOffset = lowest;
     if (span > MAX_BUCKETS) {
