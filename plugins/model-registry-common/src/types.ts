@@ -129,6 +129,8 @@ export type NumericFeatureProfile = z.output<typeof s.numericFeatureProfile>;
 export type CategoricalFeatureProfile = z.output<
   typeof s.categoricalFeatureProfile
 >;
+/** Production values of one feature counted on the reference's bins. */
+export type BinnedFeature = z.output<typeof s.binnedFeature>;
 /** A log-bucket quantile sketch of a numeric feature. */
 export type QuantileSketch = z.output<typeof s.quantileSketch>;
 /** The reference distributions drift is measured against, per version. */

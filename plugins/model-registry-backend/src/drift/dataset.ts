@@ -22,11 +22,27 @@ export const MAX_COLUMNS = 1000;
 const INFERENCE_ROWS = 1000;
 
 /** The features a batch must match: their kinds and the bin edges of numeric ones. */
-export type FeatureSchema = Map<string, { kind: FeatureKind; edges?: number[] }>;
+export type FeatureSchema = Map<
+  string,
+  { kind: FeatureKind; edges?: number[] }
+>;
 
 const NON_FINITE = new Set([
-  'nan', 'NaN', 'NAN', 'inf', 'Inf', 'INF', '-inf', '-Inf', '-INF', '+inf',
-  'Infinity', '-Infinity', '+Infinity', 'infinity', '-infinity',
+  'nan',
+  'NaN',
+  'NAN',
+  'inf',
+  'Inf',
+  'INF',
+  '-inf',
+  '-Inf',
+  '-INF',
+  '+inf',
+  'Infinity',
+  '-Infinity',
+  '+Infinity',
+  'infinity',
+  '-infinity',
 ]);
 
 /** A numeric cell's value: a number, NaN for the non-finite spellings, undefined when not a number. */
@@ -48,6 +64,7 @@ type Accumulator = NumericAccumulator | CategoricalAccumulator;
 export class ProfileBuilder {
   private columns: string[] = [];
   private accumulators: Accumulator[] = [];
+  private numeric = new Uint8Array(0);
   private pending: Array<Array<string | number | null>> | undefined = [];
   records = 0;
 
@@ -57,61 +74,81 @@ export class ProfileBuilder {
   setColumns(columns: string[]): void {
     if (columns.length === 0) throw new InputError('the data has no columns');
     if (columns.length > MAX_COLUMNS) {
-      throw new InputError(`the data has ${columns.length} columns, more than ${MAX_COLUMNS}`);
+      throw new InputError(
+        `the data has ${columns.length} columns, more than ${MAX_COLUMNS}`,
+      );
     }
     const seen = new Set<string>();
     for (const c of columns) {
-      if (c === '' || c.length > 256) throw new InputError(`invalid column name "${c.slice(0, 64)}"`);
+      if (c === '' || c.length > 256)
+        throw new InputError(`invalid column name "${c.slice(0, 64)}"`);
       if (seen.has(c)) throw new InputError(`column "${c}" appears twice`);
       seen.add(c);
       if (this.schema && !this.schema.has(c)) {
-        throw new InputError(`unknown feature "${c}": the reference profile has no such feature`);
+        throw new InputError(
+          `unknown feature "${c}": the reference profile has no such feature`,
+        );
       }
     }
     this.columns = columns;
     if (this.schema) this.decide(columns.map(c => this.schema!.get(c)!.kind));
   }
 
-  /** Whether cells of a column are parsed as numbers right now. */
-  isNumeric(column: number): boolean {
-    return this.accumulators[column] instanceof NumericAccumulator;
+  /** 1 for each column whose cells are numbers; undefined while kinds are being inferred. */
+  numericColumns(): Uint8Array | undefined {
+    return this.pending ? undefined : this.numeric;
   }
 
   private decide(kinds: FeatureKind[]): void {
     this.accumulators = this.columns.map((c, i) =>
-      kinds[i] === 'numeric' ? new NumericAccumulator(c) : new CategoricalAccumulator(c),
+      kinds[i] === 'numeric'
+        ? new NumericAccumulator(c)
+        : new CategoricalAccumulator(c),
     );
+    this.numeric = Uint8Array.from(kinds, k => (k === 'numeric' ? 1 : 0));
     const pending = this.pending ?? [];
     this.pending = undefined;
     for (const row of pending) this.addRecord(row);
   }
 
   /**
-   * Adds one record of cells: a string (text), a number, or null (empty).
-   * Numbers in a categorical column count as their text.
+   * Adds one record of cells: a string (text), a number, null (empty), or
+   * undefined when the number is at the same index of `numbers`. Numbers in
+   * a categorical column count as their text.
    */
-  addRecord(cells: Array<string | number | null>): void {
-    if (cells.length !== this.columns.length) {
+  addRecord(
+    cells: Array<string | number | null | undefined>,
+    numbers?: Float64Array,
+    count = cells.length,
+  ): void {
+    if (count !== this.columns.length) {
       throw new InputError(
-        `record ${this.records + 1} has ${cells.length} cells, the header ${this.columns.length}`,
+        `record ${this.records + 1} has ${count} cells, the header ${
+          this.columns.length
+        }`,
       );
     }
     if (this.pending) {
-      this.pending.push([...cells]);
+      this.pending.push(
+        cells
+          .slice(0, count)
+          .map((c, i) => (c === undefined ? numbers![i] : c)),
+      );
       this.records++;
       if (this.pending.length >= INFERENCE_ROWS) this.inferKinds();
       return;
     }
-    for (let i = 0; i < cells.length; i++) {
+    for (let i = 0; i < count; i++) {
       const cell = cells[i];
       const acc = this.accumulators[i];
-      if (cell === null || cell === '') acc.addMissing();
-      else if (acc instanceof CategoricalAccumulator) acc.add(String(cell));
-      else if (typeof cell === 'number') acc.add(cell);
+      if (cell === undefined) (acc as NumericAccumulator).add(numbers![i]);
+      else if (cell === null || cell === '') acc.addMissing();
+      else if (this.numeric[i] === 0) acc.add(String(cell));
+      else if (typeof cell === 'number') (acc as NumericAccumulator).add(cell);
       else {
         const n = parseNumericText(cell);
         if (n === undefined) this.contradiction(i, cell);
-        acc.add(n);
+        (acc as NumericAccumulator).add(n);
       }
     }
     this.records++;
@@ -120,7 +157,9 @@ export class ProfileBuilder {
   /** A cell a numeric column cannot hold. */
   contradiction(column: number, text: string): never {
     throw new InputError(
-      `record ${this.records + 1}: "${text.slice(0, 64)}" in numeric feature "${this.columns[column]}" is not a number`,
+      `record ${this.records + 1}: "${text.slice(0, 64)}" in numeric feature "${
+        this.columns[column]
+      }" is not a number`,
     );
   }
 

@@ -1,4 +1,5 @@
-import { FeatureProfile, NumericFeatureProfile } from '@mlreg/plugin-model-registry-common';
+import { NumericFeatureProfile } from '@mlreg/plugin-model-registry-common';
+import { schemaOf } from './batches';
 import { FeatureSchema, ProfileBuilder } from './dataset';
 import { chooseMethod, compareProfiles, decideVerdict } from './engine';
 import { mergeNumeric, NumericAccumulator } from './profile';
@@ -21,19 +22,10 @@ function normals(n: number, mean: number, seed: number): number[] {
   };
   return Array.from(
     { length: n },
-    () => mean + Math.sqrt(-2 * Math.log(next())) * Math.cos(2 * Math.PI * next()),
+    () =>
+      mean + Math.sqrt(-2 * Math.log(next())) * Math.cos(2 * Math.PI * next()),
   );
 }
-
-const schemaOf = (profiles: FeatureProfile[]): FeatureSchema =>
-  new Map(
-    profiles.map(p => [
-      p.feature,
-      p.kind === 'categorical'
-        ? { kind: 'categorical' as const }
-        : { kind: 'numeric' as const, edges: p.histogram.binEdges },
-    ]),
-  );
 
 const csv = (text: string, schema?: FeatureSchema) =>
   profileStream([Buffer.from(text)], 'csv', new ProfileBuilder(schema));
@@ -49,15 +41,25 @@ describe('chooseMethod (Evidently)', () => {
     ['numeric', 1001, 6, 'wasserstein'],
     ['numeric', 1001, 5, 'jensenshannon'],
     ['categorical', 1001, 50, 'jensenshannon'],
-  ] as const)('%s, %i reference rows, %i values → %s', (kind, n, distinct, method) => {
-    expect(chooseMethod(kind, n, distinct)).toBe(method);
-  });
+  ] as const)(
+    '%s, %i reference rows, %i values → %s',
+    (kind, n, distinct, method) => {
+      expect(chooseMethod(kind, n, distinct)).toBe(method);
+    },
+  );
 });
 
 describe('profiles', () => {
   it('drops and counts NaN and ±Infinity, counts empty cells as missing', async () => {
     const [x] = await csv('x\n1\nNaN\n\n2\ninf\n-Infinity\n3\n');
-    expect(x.stats).toMatchObject({ count: 3, missing: 0, nonFinite: 3, mean: 2, min: 1, max: 3 });
+    expect(x.stats).toMatchObject({
+      count: 3,
+      missing: 0,
+      nonFinite: 3,
+      mean: 2,
+      min: 1,
+      max: 3,
+    });
     const [y, z] = await csv('y,z\n1,\n,a\n4,"b ""q"", c"\r\n');
     expect(y.stats).toMatchObject({ count: 2, missing: 1 });
     expect(z).toMatchObject({
@@ -86,8 +88,11 @@ describe('profiles', () => {
     const text = rows.join('\n');
     const whole = await csv(text);
     const chunks = [];
-    for (let i = 0; i < text.length; i += 777) chunks.push(Buffer.from(text.slice(i, i + 777)));
-    expect(await profileStream(chunks, 'csv', new ProfileBuilder())).toEqual(whole);
+    for (let i = 0; i < text.length; i += 777)
+      chunks.push(Buffer.from(text.slice(i, i + 777)));
+    expect(await profileStream(chunks, 'csv', new ProfileBuilder())).toEqual(
+      whole,
+    );
   });
 
   it('merges windows by adding counts, with exact mean and std', () => {
@@ -115,10 +120,14 @@ describe('profiles', () => {
     const exactA = Float64Array.from(a).sort();
     const exactB = Float64Array.from(b).sort();
     const d = ksStatistic(exactA, exactB);
-    expect(Math.abs(ksStatistic(sa.values, sb.values, sa.weights, sb.weights) - d)).toBeLessThan(0.01);
+    expect(
+      Math.abs(ksStatistic(sa.values, sb.values, sa.weights, sb.weights) - d),
+    ).toBeLessThan(0.01);
     const w = wasserstein1(exactA, exactB);
     // Each value moves by at most 1 % of itself: |ΔW1| ≤ 0.01 (E|a| + E|b|).
-    expect(Math.abs(wasserstein1(sa.values, sb.values, sa.weights, sb.weights) - w)).toBeLessThan(0.21);
+    expect(
+      Math.abs(wasserstein1(sa.values, sb.values, sa.weights, sb.weights) - w),
+    ).toBeLessThan(0.21);
   });
 });
 
@@ -126,9 +135,21 @@ describe('bad data', () => {
   const reference = () => csv('amount,country\n1,de\n2,fr\n3,de\n');
 
   it.each([
-    ['a ragged row', 'amount,country\n1,de\n2\n', /record 2 has 1 cells, the header 2/],
-    ['an unknown feature', 'amount,country,extra\n1,de,3\n', /unknown feature "extra"/],
-    ['a contradicting type', 'amount,country\n1,de\nlots,fr\n', /"lots" in numeric feature "amount" is not a number/],
+    [
+      'a ragged row',
+      'amount,country\n1,de\n2\n',
+      /record 2 has 1 cells, the header 2/,
+    ],
+    [
+      'an unknown feature',
+      'amount,country,extra\n1,de,3\n',
+      /unknown feature "extra"/,
+    ],
+    [
+      'a contradicting type',
+      'amount,country\n1,de\nlots,fr\n',
+      /"lots" in numeric feature "amount" is not a number/,
+    ],
     ['no records', 'amount,country\n', /no records/],
     ['nothing', '', /empty/],
     ['a duplicate column', 'amount,amount\n1,2\n', /appears twice/],
@@ -143,14 +164,18 @@ describe('bad data', () => {
     async function* chunks() {
       for (let i = 0; i < 100; i++) yield garbage;
     }
-    await expect(profileStream(chunks(), 'csv', new ProfileBuilder())).rejects.toThrow(
-      /longer than 1048576 bytes/,
-    );
+    await expect(
+      profileStream(chunks(), 'csv', new ProfileBuilder()),
+    ).rejects.toThrow(/longer than 1048576 bytes/);
   });
 
   it('rejects JSON lines that are not objects', async () => {
     await expect(
-      profileStream([Buffer.from('{"a":1}\n[1,2]\n')], 'jsonl', new ProfileBuilder()),
+      profileStream(
+        [Buffer.from('{"a":1}\n[1,2]\n')],
+        'jsonl',
+        new ProfileBuilder(),
+      ),
     ).rejects.toThrow(/line 2: not a JSON object/);
   });
 });
@@ -162,25 +187,37 @@ describe('compareProfiles', () => {
     const small = reference(500);
     const cur = numeric('x', normals(400, 1, 12), small.histogram.binEdges);
     const r = compareProfiles([small], [cur]);
-    expect(r.features[0]).toMatchObject({ method: 'ks', drifted: true, details: { pValueMethod: 'exact', data: 'sample' } });
+    expect(r.features[0]).toMatchObject({
+      method: 'ks',
+      drifted: true,
+      details: { pValueMethod: 'exact', data: 'sample' },
+    });
     expect(r.verdict).toBe('drift');
 
     const large = reference(20_000);
     const same = numeric('x', normals(20_000, 0, 13), large.histogram.binEdges);
     const r2 = compareProfiles([large], [same]);
-    expect(r2.features[0]).toMatchObject({ method: 'wasserstein', drifted: false, details: { data: 'sketch' } });
+    expect(r2.features[0]).toMatchObject({
+      method: 'wasserstein',
+      drifted: false,
+      details: { data: 'sketch' },
+    });
     expect(r2.verdict).toBe('no-drift');
   });
 
   it('honours overrides and thresholds, recording the PSI rule and JS base', () => {
     const ref = reference(5000);
     const cur = numeric('x', normals(5000, 0.3, 14), ref.histogram.binEdges);
-    const r = compareProfiles([ref, { ...ref, feature: 'y' }], [cur, { ...cur, feature: 'y' }], {
-      methods: { y: 'jensenshannon' },
-      method: 'psi',
-      thresholds: { psi: 0.5 },
-      jsBase: '2',
-    });
+    const r = compareProfiles(
+      [ref, { ...ref, feature: 'y' }],
+      [cur, { ...cur, feature: 'y' }],
+      {
+        methods: { y: 'jensenshannon' },
+        method: 'psi',
+        thresholds: { psi: 0.5 },
+        jsBase: '2',
+      },
+    );
     expect(r.features.map(f => [f.method, f.threshold, f.details])).toEqual([
       ['psi', 0.5, { emptyBinRule: 'evidently' }],
       ['jensenshannon', 0.1, { base: '2' }],
@@ -191,13 +228,19 @@ describe('compareProfiles', () => {
     const ref = reference(5000);
     const binned: NumericFeatureProfile = {
       feature: 'x',
-      histogram: { binEdges: ref.histogram.binEdges, counts: ref.histogram.counts },
+      histogram: {
+        binEdges: ref.histogram.binEdges,
+        counts: ref.histogram.counts,
+      },
       below: 0,
       above: 500,
       stats: { count: 5500 },
     };
     const [f] = compareProfiles([ref], [binned]).features;
-    expect(f).toMatchObject({ method: 'jensenshannon', details: { fallbackFrom: 'wasserstein' } });
+    expect(f).toMatchObject({
+      method: 'jensenshannon',
+      details: { fallbackFrom: 'wasserstein' },
+    });
   });
 
   it('skips features below the minimum sample sizes and gives no verdict without any', () => {
@@ -213,10 +256,20 @@ describe('compareProfiles', () => {
 
   it('scores a category only production has as drift (chi-square p = 0)', async () => {
     const rows = (values: string[]) => `c\n${values.join('\n')}\n`;
-    const ref = await csv(rows(Array.from({ length: 300 }, (_, i) => ['a', 'b', 'c'][i % 3])));
-    const cur = await csv(rows(Array.from({ length: 300 }, (_, i) => ['a', 'b', 'c', 'd'][i % 4])), schemaOf(ref));
+    const ref = await csv(
+      rows(Array.from({ length: 300 }, (_, i) => ['a', 'b', 'c'][i % 3])),
+    );
+    const cur = await csv(
+      rows(Array.from({ length: 300 }, (_, i) => ['a', 'b', 'c', 'd'][i % 4])),
+      schemaOf(ref),
+    );
     const [f] = compareProfiles(ref, cur).features;
-    expect(f).toMatchObject({ method: 'chisquare', score: 0, statistic: Infinity, drifted: true });
+    expect(f).toMatchObject({
+      method: 'chisquare',
+      score: 0,
+      statistic: Infinity,
+      drifted: true,
+    });
   });
 
   it('decides by share, Bonferroni or Benjamini-Hochberg', () => {
@@ -233,16 +286,26 @@ describe('compareProfiles', () => {
       verdict: 'drift',
       driftedShare: 0.75,
     });
-    expect(decideVerdict(features(ps), [], { driftShare: 0.8 }).verdict).toBe('no-drift');
+    expect(decideVerdict(features(ps), [], { driftShare: 0.8 }).verdict).toBe(
+      'no-drift',
+    );
     // Bonferroni: p < 0.05 / 4 = 0.0125 → only f0.
-    const bonferroni = decideVerdict(features(ps), [], { correction: 'bonferroni' });
-    expect(bonferroni.features.map(f => f.drifted)).toEqual([true, false, false, false]);
+    const bonferroni = decideVerdict(features(ps), [], {
+      correction: 'bonferroni',
+    });
+    expect(bonferroni.features.map(f => f.drifted)).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
     expect(bonferroni.verdict).toBe('drift');
     // BH: p(3) = 0.03 ≤ 3/4 · 0.05 = 0.0375 → f0, f1, f2.
     const fdr = decideVerdict(features(ps), [], { correction: 'fdr' });
     expect(fdr.features.map(f => f.drifted)).toEqual([true, true, true, false]);
-    expect(decideVerdict(features([0.03, 0.5]), [], { correction: 'bonferroni' }).verdict).toBe(
-      'no-drift',
-    );
+    expect(
+      decideVerdict(features([0.03, 0.5]), [], { correction: 'bonferroni' })
+        .verdict,
+    ).toBe('no-drift');
   });
 });

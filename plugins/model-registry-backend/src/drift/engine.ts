@@ -12,8 +12,10 @@ import {
 import { binCounts } from './profile';
 import { sketchPoints } from './sketch';
 import { sortedCopy } from './sort';
+import { ksTwoSamplePValue } from './special';
 import {
   chiSquareGoodnessOfFit,
+  compareCdfs,
   jensenShannon,
   JsBase,
   ksTest,
@@ -46,7 +48,11 @@ export const DEFAULT_THRESHOLDS: Record<DriftMethod, number> = {
 };
 
 /** Methods whose score is a p-value: drift when the p-value is small. */
-const P_VALUE_METHODS: ReadonlySet<DriftMethod> = new Set(['ks', 'chisquare', 'z']);
+const P_VALUE_METHODS: ReadonlySet<DriftMethod> = new Set([
+  'ks',
+  'chisquare',
+  'z',
+]);
 
 /** How a model's verdict is reached from its features. */
 export type DriftCorrection = 'none' | 'bonferroni' | 'fdr';
@@ -102,11 +108,14 @@ function numericCounts(p: NumericFeatureProfile): Counts {
 }
 
 /** A numeric feature with at most 20 distinct values on both sides is binned per value. */
-function binNumeric(ref: NumericFeatureProfile, cur: NumericFeatureProfile): Binned {
+function binNumeric(
+  ref: NumericFeatureProfile,
+  cur: NumericFeatureProfile,
+): Binned {
   if (ref.distinct && cur.distinct) {
-    const keys = [...new Set([...ref.distinct, ...cur.distinct].map(d => d.value))].sort(
-      (a, b) => a - b,
-    );
+    const keys = [
+      ...new Set([...ref.distinct, ...cur.distinct].map(d => d.value)),
+    ].sort((a, b) => a - b);
     const side = (p: NumericFeatureProfile) => {
       const counts = new Map(p.distinct!.map(d => [d.value, d.count]));
       return Float64Array.from(keys, k => counts.get(k) ?? 0);
@@ -152,8 +161,12 @@ function binCategorical(
   const reference = Float64Array.from(keys, k => refCounts.get(k) ?? 0);
   const currentCounts = Float64Array.from(keys, k => current.get(k) ?? 0);
   return {
-    reference: hasOther ? Float64Array.from([...reference, ref.other]) : reference,
-    current: hasOther ? Float64Array.from([...currentCounts, curOther]) : currentCounts,
+    reference: hasOther
+      ? Float64Array.from([...reference, ref.other])
+      : reference,
+    current: hasOther
+      ? Float64Array.from([...currentCounts, curOther])
+      : currentCounts,
     distinctValues: keys.length + (hasOther ? 1 : 0),
     histogram: undefined,
   };
@@ -170,7 +183,9 @@ export function chooseMethod(
     if (kind === 'categorical' || distinctValues <= 5) return 'chisquare';
     return 'ks';
   }
-  return kind === 'numeric' && distinctValues > 5 ? 'wasserstein' : 'jensenshannon';
+  return kind === 'numeric' && distinctValues > 5
+    ? 'wasserstein'
+    : 'jensenshannon';
 }
 
 interface Points {
@@ -195,7 +210,11 @@ function pointsOf(
     };
   }
   if (ref.sketch && cur.sketch) {
-    return { reference: sketchPoints(ref.sketch), current: sketchPoints(cur.sketch), exact: false };
+    return {
+      reference: sketchPoints(ref.sketch),
+      current: sketchPoints(cur.sketch),
+      exact: false,
+    };
   }
   return undefined;
 }
@@ -209,10 +228,17 @@ function scoreFeature(
   const numeric = ref.kind !== 'categorical' && cur.kind !== 'categorical';
   const binned = numeric
     ? binNumeric(ref as NumericFeatureProfile, cur as NumericFeatureProfile)
-    : binCategorical(ref as CategoricalFeatureProfile, cur as CategoricalFeatureProfile);
+    : binCategorical(
+        ref as CategoricalFeatureProfile,
+        cur as CategoricalFeatureProfile,
+      );
   let method =
     requested ??
-    chooseMethod(numeric ? 'numeric' : 'categorical', ref.stats.count, binned.distinctValues);
+    chooseMethod(
+      numeric ? 'numeric' : 'categorical',
+      ref.stats.count,
+      binned.distinctValues,
+    );
   const details: Record<string, string | number> = {};
   const points = numeric
     ? pointsOf(ref as NumericFeatureProfile, cur as NumericFeatureProfile)
@@ -267,7 +293,12 @@ function scoreFeature(
       // z: the first bin is 0, every other bin 1.
       const n = total(binned.reference);
       const m = total(binned.current);
-      const r = twoProportionZ(n - binned.reference[0], n, m - binned.current[0], m);
+      const r = twoProportionZ(
+        n - binned.reference[0],
+        n,
+        m - binned.current[0],
+        m,
+      );
       score = r.pValue;
       statistic = r.statistic;
     }
@@ -291,7 +322,11 @@ function total(counts: Counts): number {
 }
 
 /** Evidently's operators: KS p ≤ t; chi-square and Z p < t; distances score ≥ t. */
-function isDrifted(method: DriftMethod, score: number, threshold: number): boolean {
+function isDrifted(
+  method: DriftMethod,
+  score: number,
+  threshold: number,
+): boolean {
   if (method === 'ks') return score <= threshold;
   if (P_VALUE_METHODS.has(method)) return score < threshold;
   return score >= threshold;
@@ -318,7 +353,9 @@ export function compareProfiles(
       continue;
     }
     if ((ref.kind === 'categorical') !== (cur.kind === 'categorical')) {
-      throw new TypeError(`feature "${ref.feature}" is ${ref.kind ?? 'numeric'} in the reference`);
+      throw new TypeError(
+        `feature "${ref.feature}" is ${ref.kind ?? 'numeric'} in the reference`,
+      );
     }
     if (ref.stats.count < minReference) {
       skipped.push({
@@ -348,7 +385,9 @@ export function decideVerdict(
 ): DriftResult {
   const correction = options.correction ?? 'none';
   if (correction !== 'none') {
-    const tested = features.filter(f => P_VALUE_METHODS.has(f.method as DriftMethod));
+    const tested = features.filter(f =>
+      P_VALUE_METHODS.has(f.method as DriftMethod),
+    );
     const n = tested.length;
     if (correction === 'bonferroni') {
       for (const f of tested) f.drifted = f.score < f.threshold / n;
@@ -370,7 +409,9 @@ export function decideVerdict(
   let verdict: DriftResult['verdict'];
   if (features.length > 0) {
     const drifts =
-      correction === 'none' ? driftedShare >= (options.driftShare ?? 0.5) : drifted > 0;
+      correction === 'none'
+        ? driftedShare >= (options.driftShare ?? 0.5)
+        : drifted > 0;
     verdict = drifts ? 'drift' : 'no-drift';
   }
   return { verdict, driftedShare, features, skipped };
@@ -384,10 +425,17 @@ export function sampleDrift(
   reference: Float64Array,
   current: Float64Array,
   edges: number[],
-): { ks: number; ksStatistic: number; psi: number; jensenshannon: number; wasserstein: number } {
+): {
+  ks: number;
+  ksStatistic: number;
+  psi: number;
+  jensenshannon: number;
+  wasserstein: number;
+} {
   const ref = sortedCopy(reference);
   const cur = sortedCopy(current);
-  const ks = ksTest(ref, cur);
+  const { d, w1 } = compareCdfs(ref, cur);
+  const ks = ksTwoSamplePValue(d, ref.length, cur.length);
   let mean = 0;
   for (const x of ref) mean += x;
   mean /= ref.length;
@@ -398,9 +446,9 @@ export function sampleDrift(
   const curCounts = binCounts(edges, cur);
   return {
     ks: ks.pValue,
-    ksStatistic: ks.statistic,
+    ksStatistic: d,
     psi: psi(refCounts, curCounts),
     jensenshannon: jensenShannon(refCounts, curCounts),
-    wasserstein: wasserstein1Normed(wasserstein1(ref, cur), std),
+    wasserstein: wasserstein1Normed(w1, std),
   };
 }

@@ -8,7 +8,7 @@ import {
   CategoricalFeatureProfile,
   NumericFeatureProfile,
 } from '@mlreg/plugin-model-registry-common';
-import { representative, Sketch, sketchPoints } from './sketch';
+import { Sketch, sketchPoints } from './sketch';
 
 /** Every value is kept while a profile has at most this many. */
 export const SAMPLE_LIMIT = 10_000;
@@ -29,8 +29,8 @@ export interface Bins {
 /**
  * Bin index of a value on edges e₀ < … < e_k: 0 below e₀, i + 1 for
  * [eᵢ, eᵢ₊₁) and for e_k itself (the last inner bin is closed, as numpy's),
- * k + 1 above e_k. Values are binned by their sketch representative, so raw
- * rows and sketches bin alike.
+ * k + 1 above e_k. Profiles bin their sketch's representative values, so
+ * every profile of a feature bins alike whatever its size.
  */
 export function binIndex(edges: ArrayLike<number>, x: number): number {
   const k = edges.length - 1;
@@ -52,8 +52,9 @@ export class NumericAccumulator {
   private count = 0;
   private missing = 0;
   private nonFinite = 0;
-  private mean = 0;
-  private m2 = 0;
+  private shift = 0;
+  private sum = 0;
+  private sumSquares = 0;
   private min = Infinity;
   private max = -Infinity;
   private readonly sketch = new Sketch();
@@ -70,9 +71,11 @@ export class NumericAccumulator {
     }
     const value = x === 0 ? 0 : x;
     const n = ++this.count;
-    const delta = value - this.mean;
-    this.mean += delta / n;
-    this.m2 += delta * (value - this.mean);
+    // Sums of deviations from the first value: cheap and numerically stable.
+    if (n === 1) this.shift = value;
+    const d = value - this.shift;
+    this.sum += d;
+    this.sumSquares += d * d;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
     this.sketch.add(value);
@@ -81,7 +84,9 @@ export class NumericAccumulator {
         this.sample = undefined;
       } else {
         if (n > this.sample.length) {
-          const grown = new Float64Array(Math.min(SAMPLE_LIMIT, 2 * this.sample.length));
+          const grown = new Float64Array(
+            Math.min(SAMPLE_LIMIT, 2 * this.sample.length),
+          );
           grown.set(this.sample);
           this.sample = grown;
         }
@@ -114,6 +119,7 @@ export class NumericAccumulator {
       counts[binIndex(edges, points.values[i])] += points.weights[i];
     }
     const n = this.count;
+    const meanShifted = n ? this.sum / n : 0;
     return {
       feature: this.feature,
       kind: 'numeric',
@@ -125,8 +131,8 @@ export class NumericAccumulator {
         missing: this.missing,
         nonFinite: this.nonFinite,
         ...(n > 0 && {
-          mean: this.mean,
-          std: Math.sqrt(this.m2 / n),
+          mean: this.shift + meanShifted,
+          std: Math.sqrt(Math.max(0, this.sumSquares / n - meanShifted ** 2)),
           min: this.min,
           max: this.max,
         }),
@@ -157,7 +163,10 @@ function decileEdges(values: Float64Array, weights: Float64Array): number[] {
   let next = 1;
   for (let i = 0; i < values.length && next < REFERENCE_BINS; i++) {
     cumulative += weights[i];
-    while (next < REFERENCE_BINS && cumulative >= (total * next) / REFERENCE_BINS) {
+    while (
+      next < REFERENCE_BINS &&
+      cumulative >= (total * next) / REFERENCE_BINS
+    ) {
       if (i + 1 < values.length && values[i + 1] !== edges[edges.length - 1]) {
         edges.push(values[i + 1]);
       }
@@ -169,12 +178,18 @@ function decileEdges(values: Float64Array, weights: Float64Array): number[] {
   return edges;
 }
 
-/** Bin counts of raw values on fixed edges, overflow bins included (k + 2 counts). */
-export function binCounts(edges: ArrayLike<number>, values: ArrayLike<number>): Float64Array {
+/**
+ * Bin counts of raw finite values on fixed edges, overflow bins included
+ * (k + 2 counts), binned by their exact values.
+ */
+export function binCounts(
+  edges: ArrayLike<number>,
+  values: ArrayLike<number>,
+): Float64Array {
   const counts = new Float64Array(edges.length + 1);
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
-    if (Number.isFinite(x)) counts[binIndex(edges, representative(x))]++;
+    if (Number.isFinite(x)) counts[binIndex(edges, x)]++;
   }
   return counts;
 }
@@ -245,7 +260,9 @@ function mergeStats(
   const delta = b.mean - a.mean;
   const mean = a.mean + (delta * b.count) / count;
   const m2 =
-    a.std ** 2 * a.count + b.std ** 2 * b.count + (delta ** 2 * a.count * b.count) / count;
+    a.std ** 2 * a.count +
+    b.std ** 2 * b.count +
+    (delta ** 2 * a.count * b.count) / count;
   return {
     ...base,
     mean,
@@ -319,13 +336,17 @@ export function mergeCategorical(
   for (const { value, count } of [...a.categories, ...b.categories]) {
     counts.set(value, (counts.get(value) ?? 0) + count);
   }
-  const sorted = [...counts].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
+  const sorted = [...counts].sort(
+    (x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1),
+  );
   let other = a.other + b.other;
   for (const [, c] of sorted.slice(TOP_K)) other += c;
   return {
     feature: a.feature,
     kind: 'categorical',
-    categories: sorted.slice(0, TOP_K).map(([value, count]) => ({ value, count })),
+    categories: sorted
+      .slice(0, TOP_K)
+      .map(([value, count]) => ({ value, count })),
     other,
     stats: {
       count: a.stats.count + b.stats.count,

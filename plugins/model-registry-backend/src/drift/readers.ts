@@ -23,13 +23,16 @@ const NINE = 57;
 
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
-type Cell = string | number | null;
+/** A cell: text, a number, null when empty, undefined when its number is in `numbers`. */
+type Cell = string | number | null | undefined;
 
 /** Reads CSV records from byte chunks; the first record is the header. */
 export class CsvReader {
   private rest: Buffer | undefined;
   private header = true;
   private readonly cells: Cell[] = [];
+  /** Numbers of the current record's numeric cells, unboxed. */
+  private readonly numbers = new Float64Array(MAX_COLUMNS + 1);
   private line = 1;
 
   constructor(private readonly builder: ProfileBuilder) {}
@@ -39,7 +42,9 @@ export class CsvReader {
     const consumed = this.parse(buf, false);
     this.rest = consumed < buf.length ? buf.subarray(consumed) : undefined;
     if (this.rest && this.rest.length > MAX_RECORD_BYTES) {
-      throw new InputError(`line ${this.line}: a record is longer than ${MAX_RECORD_BYTES} bytes`);
+      throw new InputError(
+        `line ${this.line}: a record is longer than ${MAX_RECORD_BYTES} bytes`,
+      );
     }
   }
 
@@ -64,11 +69,16 @@ export class CsvReader {
   private record(buf: Buffer, recordStart: number, final: boolean): number {
     const len = buf.length;
     const cells = this.cells;
+    const numericColumns = this.header
+      ? undefined
+      : this.builder.numericColumns();
     let n = 0;
     let pos = recordStart;
     for (;;) {
       if (n >= MAX_COLUMNS + 1) {
-        throw new InputError(`line ${this.line}: more than ${MAX_COLUMNS} cells`);
+        throw new InputError(
+          `line ${this.line}: more than ${MAX_COLUMNS} cells`,
+        );
       }
       let cell: Cell;
       let next: number; // offset of the delimiter after the cell
@@ -78,7 +88,10 @@ export class CsvReader {
         for (;;) {
           j = buf.indexOf(QUOTE, j);
           if (j < 0 || j + 1 > len) {
-            if (final) throw new InputError(`line ${this.line}: unterminated quoted cell`);
+            if (final)
+              throw new InputError(
+                `line ${this.line}: unterminated quoted cell`,
+              );
             return -1;
           }
           if (j + 1 < len && buf[j + 1] === QUOTE) {
@@ -92,17 +105,21 @@ export class CsvReader {
         const text = buf.toString('utf8', pos + 1, j);
         cell = escaped ? text.replaceAll('""', '"') : text;
         next = j + 1;
-        if (next < len && buf[next] !== COMMA && buf[next] !== LF && buf[next] !== CR) {
+        if (
+          next < len &&
+          buf[next] !== COMMA &&
+          buf[next] !== LF &&
+          buf[next] !== CR
+        ) {
           throw new InputError(`line ${this.line}: text after a closing quote`);
         }
-        if (!this.header && this.builder.isNumeric(n)) {
-          cell = this.numericText(n, cell);
-        }
+        if (numericColumns?.[n]) cell = this.numericText(n, cell);
       } else {
-        const numeric = !this.header && this.builder.isNumeric(n);
+        const numeric = numericColumns?.[n] === 1;
         next = numeric ? this.scanNumber(buf, pos) : pos;
-        if (numeric && next >= 0 && next <= len) {
-          cell = this.parsedNumber;
+        if (numeric && next >= 0) {
+          this.numbers[n] = this.parsedNumber;
+          cell = undefined;
         } else {
           next = pos;
           while (next < len) {
@@ -133,15 +150,16 @@ export class CsvReader {
       }
       break;
     }
-    cells.length = n;
     this.line++;
     // A blank line (one empty cell) is skipped.
     if (n === 1 && cells[0] === null) return pos;
     if (this.header) {
       this.header = false;
-      this.builder.setColumns(cells.map(c => (c === null ? '' : String(c))));
+      this.builder.setColumns(
+        cells.slice(0, n).map(c => (c === null ? '' : String(c))),
+      );
     } else {
-      this.builder.addRecord(cells);
+      this.builder.addRecord(cells, this.numbers, n);
     }
     return pos;
   }
@@ -189,8 +207,10 @@ export class CsvReader {
         break;
       }
     }
-    if (i === first || (dot && i === first + 1) || digits > 15 || scale > 22) return -1;
-    if (i < len && buf[i] !== COMMA && buf[i] !== LF && buf[i] !== CR) return -1;
+    if (i === first || (dot && i === first + 1) || digits > 15 || scale > 22)
+      return -1;
+    if (i < len && buf[i] !== COMMA && buf[i] !== LF && buf[i] !== CR)
+      return -1;
     const value = scale ? mantissa / POW10[scale] : mantissa;
     this.parsedNumber = negative ? -value : value;
     return i;
@@ -223,7 +243,9 @@ export class JsonLinesReader {
     }
     this.rest = text.slice(start);
     if (this.rest.length > MAX_RECORD_BYTES) {
-      throw new InputError(`line ${this.line + 1}: longer than ${MAX_RECORD_BYTES} bytes`);
+      throw new InputError(
+        `line ${this.line + 1}: longer than ${MAX_RECORD_BYTES} bytes`,
+      );
     }
   }
 
@@ -255,10 +277,22 @@ export class JsonLinesReader {
     for (const [key, cell] of entries) {
       const at = this.index.get(key);
       if (at === undefined) {
-        throw new InputError(`line ${this.line}: feature "${key.slice(0, 64)}" is not on the first line`);
+        throw new InputError(
+          `line ${this.line}: feature "${key.slice(
+            0,
+            64,
+          )}" is not on the first line`,
+        );
       }
-      if (cell !== null && typeof cell !== 'number' && typeof cell !== 'string' && typeof cell !== 'boolean') {
-        throw new InputError(`line ${this.line}: feature "${key}" is not a number, string or boolean`);
+      if (
+        cell !== null &&
+        typeof cell !== 'number' &&
+        typeof cell !== 'string' &&
+        typeof cell !== 'boolean'
+      ) {
+        throw new InputError(
+          `line ${this.line}: feature "${key}" is not a number, string or boolean`,
+        );
       }
       cells[at] = typeof cell === 'boolean' ? String(cell) : cell;
     }
@@ -272,7 +306,8 @@ export async function profileStream(
   format: DatasetFormat,
   builder: ProfileBuilder,
 ): Promise<FeatureProfile[]> {
-  const reader = format === 'csv' ? new CsvReader(builder) : new JsonLinesReader(builder);
+  const reader =
+    format === 'csv' ? new CsvReader(builder) : new JsonLinesReader(builder);
   for await (const chunk of stream) {
     reader.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   }

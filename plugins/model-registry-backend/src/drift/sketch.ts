@@ -41,14 +41,6 @@ export function bucketValue(key: number): number {
   return (2 * Math.pow(GAMMA, key)) / (GAMMA + 1);
 }
 
-/** The representative of a value: what the sketch remembers of it. */
-export function representative(x: number): number {
-  const magnitude = Math.abs(x);
-  if (magnitude < SKETCH_MIN_MAGNITUDE) return 0;
-  const v = bucketValue(bucketKey(magnitude));
-  return x < 0 ? -v : v;
-}
-
 /** Dense counts over a sliding key range. */
 class Store {
   offset = 0;
@@ -79,6 +71,9 @@ class Store {
       span = MAX_BUCKETS;
     }
     const size = Math.min(MAX_BUCKETS, Math.max(span, 2 * this.counts.length));
+    // Room on the side that grew, so the next new extreme fits.
+    if (key < this.offset + first)
+      newOffset = Math.max(highest - size + 1, lowest - (size - span));
     const counts = new Float64Array(size);
     for (let i = 0; i < this.counts.length; i++) {
       const c = this.counts[i];

@@ -15,13 +15,17 @@ const LANCZOS = [
 export function logGamma(x: number): number {
   if (x < 0.5) {
     // Reflection: Γ(x)Γ(1-x) = π / sin(πx).
-    return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
+    return (
+      Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x)
+    );
   }
   const z = x - 1;
   let a = LANCZOS[0];
   const t = z + LANCZOS_G + 0.5;
   for (let i = 1; i < LANCZOS.length; i++) a += LANCZOS[i] / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+  return (
+    0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a)
+  );
 }
 
 const EPSILON = 1e-16;
@@ -135,7 +139,8 @@ function outsideSquare(n: number, h: number): number {
   let p = 0;
   for (let k = Math.floor(n / h); k >= 0; k--) {
     let term = 1;
-    for (let j = 0; j < h; j++) term = ((n - k * h - j) * term) / (n + k * h + j + 1);
+    for (let j = 0; j < h; j++)
+      term = ((n - k * h - j) * term) / (n + k * h + j + 1);
     p = term * (1 - p);
   }
   return 2 * p;

@@ -45,7 +45,19 @@ describe('Kolmogorov-Smirnov', () => {
   it('uses the exact path for unequal small samples', () => {
     const a = Float64Array.of(0.1, 0.5, 0.9, 1.3, 2.2, 2.5, 3.1);
     const b = Float64Array.of(
-      0.3, 0.4, 1.0, 1.1, 1.5, 1.6, 2.0, 2.4, 2.8, 3.3, 3.6, 4.0, 4.5,
+      0.3,
+      0.4,
+      1.0,
+      1.1,
+      1.5,
+      1.6,
+      2.0,
+      2.4,
+      2.8,
+      3.3,
+      3.6,
+      4.0,
+      4.5,
     );
     const r = ksTest(a, b);
     expect(r.statistic).toBeCloseTo(0.3076923076923077, 12);
@@ -84,15 +96,26 @@ describe('Kolmogorov-Smirnov', () => {
   });
 
   it('gives p = 1 for a constant feature that stays constant', () => {
-    const r = ksTest(new Float64Array(50).fill(5), new Float64Array(20).fill(5));
+    const r = ksTest(
+      new Float64Array(50).fill(5),
+      new Float64Array(20).fill(5),
+    );
     expect(r).toEqual({ statistic: 0, pValue: 1, pValueMethod: 'exact' });
   });
 
   it('weights values (sketch buckets) like repeated values', () => {
     expect(
-      ksTest(Float64Array.of(1, 2, 3), Float64Array.of(2, 5), Float64Array.of(2, 2, 4), Float64Array.of(3, 2)).statistic,
+      ksTest(
+        Float64Array.of(1, 2, 3),
+        Float64Array.of(2, 5),
+        Float64Array.of(2, 2, 4),
+        Float64Array.of(3, 2),
+      ).statistic,
     ).toBeCloseTo(
-      ksTest(Float64Array.of(1, 1, 2, 2, 3, 3, 3, 3), Float64Array.of(2, 2, 2, 5, 5)).statistic,
+      ksTest(
+        Float64Array.of(1, 1, 2, 2, 3, 3, 3, 3),
+        Float64Array.of(2, 2, 2, 5, 5),
+      ).statistic,
       12,
     );
   });
@@ -107,10 +130,27 @@ describe('Wasserstein-1', () => {
 
   it('matches scipy with ties and unequal sizes', () => {
     expect(
-      wasserstein1(Float64Array.of(1, 1, 2, 2, 3, 3, 3, 4), Float64Array.of(2, 2, 2, 3, 3, 5, 5)),
+      wasserstein1(
+        Float64Array.of(1, 1, 2, 2, 3, 3, 3, 4),
+        Float64Array.of(2, 2, 2, 3, 3, 5, 5),
+      ),
     ).toBeCloseTo(0.7678571428571428, 12);
     const a = sortedCopy(Float64Array.of(2.2, 0.1, 0.5, 0.9, 1.3, 2.5, 3.1));
-    const b = Float64Array.of(0.3, 0.4, 1.0, 1.1, 1.5, 1.6, 2.0, 2.4, 2.8, 3.3, 3.6, 4.0, 4.5);
+    const b = Float64Array.of(
+      0.3,
+      0.4,
+      1.0,
+      1.1,
+      1.5,
+      1.6,
+      2.0,
+      2.4,
+      2.8,
+      3.3,
+      3.6,
+      4.0,
+      4.5,
+    );
     expect(wasserstein1(a, b)).toBeCloseTo(0.68021978021978, 12);
   });
 
@@ -122,14 +162,26 @@ describe('Wasserstein-1', () => {
 describe('PSI and Jensen-Shannon', () => {
   it('match the worked proportions', () => {
     expect(psi([0.5, 0.3, 0.2], [0.3, 0.3, 0.4])).toBeCloseTo(0.240795, 6);
-    expect(jensenShannon([0.5, 0.3, 0.2], [0.3, 0.3, 0.4])).toBeCloseTo(0.172115, 6);
-    expect(jensenShannon([0.5, 0.3, 0.2], [0.3, 0.3, 0.4], '2')).toBeCloseTo(0.206731, 6);
+    expect(jensenShannon([0.5, 0.3, 0.2], [0.3, 0.3, 0.4])).toBeCloseTo(
+      0.172115,
+      6,
+    );
+    expect(jensenShannon([0.5, 0.3, 0.2], [0.3, 0.3, 0.4], '2')).toBeCloseTo(
+      0.206731,
+      6,
+    );
   });
 
   it('apply the documented empty-bin rules', () => {
     expect(psi([10, 0, 5], [3, 4, 0])).toBeCloseTo(7.750702581068541, 10);
-    expect(psi([10, 0, 5], [3, 4, 0], 'laplace')).toBeCloseTo(1.3469431408116033, 10);
-    expect(jensenShannon([10, 0, 5], [3, 4, 0])).toBeCloseTo(0.5714984153581091, 12);
+    expect(psi([10, 0, 5], [3, 4, 0], 'laplace')).toBeCloseTo(
+      1.3469431408116033,
+      10,
+    );
+    expect(jensenShannon([10, 0, 5], [3, 4, 0])).toBeCloseTo(
+      0.5714984153581091,
+      12,
+    );
   });
 
   it('are zero for identical distributions', () => {
@@ -149,10 +201,9 @@ describe('chi-square and Z', () => {
     const r = chiSquareGoodnessOfFit([40, 35, 25], [70, 50, 80]);
     expect(r.statistic).toBeCloseTo(24.964285714285715, 10);
     expect(r.pValue).toBeCloseTo(3.793798275759759e-6, 12);
-    expect(chiSquareGoodnessOfFit([100, 100, 100], [120, 80, 100]).pValue).toBeCloseTo(
-      0.018315638888734182,
-      12,
-    );
+    expect(
+      chiSquareGoodnessOfFit([100, 100, 100], [120, 80, 100]).pValue,
+    ).toBeCloseTo(0.018315638888734182, 12);
   });
 
   it('gives p = 0 for a category only production has', () => {
@@ -166,7 +217,10 @@ describe('chi-square and Z', () => {
     const r = twoProportionZ(50, 100, 30, 100);
     expect(r.statistic).toBeCloseTo(2.88675, 5);
     expect(r.pValue).toBeCloseTo(0.0038924, 7);
-    expect(twoProportionZ(3, 10, 7, 12).pValue).toBeCloseTo(0.1838640928387193, 10);
+    expect(twoProportionZ(3, 10, 7, 12).pValue).toBeCloseTo(
+      0.1838640928387193,
+      10,
+    );
     expect(twoProportionZ(0, 10, 0, 20).pValue).toBe(1);
   });
 });

@@ -23,47 +23,53 @@ function sampleSize(values: ArrayLike<number>, weights?: ArrayLike<number>) {
 }
 
 /**
- * Walks two sorted samples in step over the union of their values and calls
- * `visit(x, previousX, cdfA, cdfB)` with the empirical CDFs just below `x`,
- * then after the last value with `x = NaN` and both CDFs at 1.
+ * Walks two sorted samples in step over the union of their values: the KS
+ * statistic D = sup |F_a − F_b| (ties handled together) and the
+ * Wasserstein-1 distance ∫ |F_a − F_b| dx, in one pass.
  */
-function walkCdfs(
+export function compareCdfs(
   a: ArrayLike<number>,
   b: ArrayLike<number>,
-  aw: ArrayLike<number> | undefined,
-  bw: ArrayLike<number> | undefined,
-  visit: (x: number, prev: number, fa: number, fb: number) => void,
-): void {
+  aw?: ArrayLike<number>,
+  bw?: ArrayLike<number>,
+): { d: number; w1: number } {
   const n = sampleSize(a, aw);
   const m = sampleSize(b, bw);
+  const na = a.length;
+  const nb = b.length;
   let i = 0;
   let j = 0;
   let ca = 0;
   let cb = 0;
-  let prev = Number.NaN;
-  while (i < a.length || j < b.length) {
-    const x = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i] : b[j];
-    visit(x, prev, ca / n, cb / m);
-    while (i < a.length && a[i] === x) ca += aw ? aw[i++] : (i++, 1);
-    while (j < b.length && b[j] === x) cb += bw ? bw[j++] : (j++, 1);
+  let d = 0;
+  let w1 = 0;
+  let prev = 0;
+  while (i < na || j < nb) {
+    const x = j >= nb || (i < na && a[i] <= b[j]) ? a[i] : b[j];
+    const diff = Math.abs(ca / n - cb / m);
+    if (i + j > 0) w1 += diff * (x - prev);
+    if (diff > d) d = diff;
+    while (i < na && a[i] === x) {
+      ca += aw ? aw[i] : 1;
+      i++;
+    }
+    while (j < nb && b[j] === x) {
+      cb += bw ? bw[j] : 1;
+      j++;
+    }
     prev = x;
   }
-  visit(Number.NaN, prev, 1, 1);
+  return { d, w1 };
 }
 
-/** The two-sample KS statistic D = sup |F_a − F_b| (ties handled together). */
+/** The two-sample KS statistic D = sup |F_a − F_b|. */
 export function ksStatistic(
   a: ArrayLike<number>,
   b: ArrayLike<number>,
   aw?: ArrayLike<number>,
   bw?: ArrayLike<number>,
 ): number {
-  let d = 0;
-  walkCdfs(a, b, aw, bw, (_x, _prev, fa, fb) => {
-    const diff = Math.abs(fa - fb);
-    if (diff > d) d = diff;
-  });
-  return d;
+  return compareCdfs(a, b, aw, bw).d;
 }
 
 /** The result of a two-sample KS test. */
@@ -100,11 +106,7 @@ export function wasserstein1(
   aw?: ArrayLike<number>,
   bw?: ArrayLike<number>,
 ): number {
-  let w = 0;
-  walkCdfs(a, b, aw, bw, (x, prev, fa, fb) => {
-    if (!Number.isNaN(prev) && !Number.isNaN(x)) w += Math.abs(fa - fb) * (x - prev);
-  });
-  return w;
+  return compareCdfs(a, b, aw, bw).w1;
 }
 
 /** Evidently's floor on the reference standard deviation. */
@@ -152,7 +154,8 @@ export function psi(
     q = fillZeroes(q);
   }
   let sum = 0;
-  for (let i = 0; i < p.length; i++) sum += (p[i] - q[i]) * Math.log(p[i] / q[i]);
+  for (let i = 0; i < p.length; i++)
+    sum += (p[i] - q[i]) * Math.log(p[i] / q[i]);
   return sum;
 }
 

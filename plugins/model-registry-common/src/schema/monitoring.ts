@@ -183,3 +183,22 @@ export const referenceProfile = z
     createdAt: timestamp,
   })
   .meta({ id: 'ReferenceProfile' });
+
+/**
+ * Production values of one feature already counted on the reference's bins:
+ * `counts` has one entry below the first edge, one per bin, one above the
+ * last edge (numeric), or `categories` maps values to counts (categorical).
+ */
+export const binnedFeature = z.union([
+  z.strictObject({
+    feature: z.string().min(1).max(256),
+    counts: z.array(count).min(2).max(1002),
+    missing: count.optional(),
+    nonFinite: count.optional(),
+  }),
+  z.strictObject({
+    feature: z.string().min(1).max(256),
+    categories: z.record(z.string().max(256), count),
+    missing: count.optional(),
+  }),
+]);
