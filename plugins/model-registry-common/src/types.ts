@@ -131,6 +131,12 @@ export type CategoricalFeatureProfile = z.output<
 >;
 /** Production values of one feature counted on the reference's bins. */
 export type BinnedFeature = z.output<typeof s.binnedFeature>;
+/** A stored production batch. */
+export type DriftBatch = z.output<typeof s.driftBatch>;
+/** An on-demand drift check of one environment. */
+export type DriftCheckRequest = z.output<typeof s.driftCheckRequest>;
+/** What a drift check found. */
+export type DriftCheckResult = z.output<typeof s.driftCheckResult>;
 /** A log-bucket quantile sketch of a numeric feature. */
 export type QuantileSketch = z.output<typeof s.quantileSketch>;
 /** The reference distributions drift is measured against, per version. */

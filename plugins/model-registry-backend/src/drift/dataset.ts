@@ -143,7 +143,8 @@ export class ProfileBuilder {
       const acc = this.accumulators[i];
       if (cell === undefined) (acc as NumericAccumulator).add(numbers![i]);
       else if (cell === null || cell === '') acc.addMissing();
-      else if (this.numeric[i] === 0) acc.add(String(cell));
+      else if (this.numeric[i] === 0)
+        (acc as CategoricalAccumulator).add(String(cell));
       else if (typeof cell === 'number') (acc as NumericAccumulator).add(cell);
       else {
         const n = parseNumericText(cell);

@@ -302,14 +302,22 @@ export class JsonLinesReader {
 
 /** Profiles of a stream of CSV or JSON lines. */
 export async function profileStream(
-  stream: AsyncIterable<Buffer | string>,
+  stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
   format: DatasetFormat,
   builder: ProfileBuilder,
 ): Promise<FeatureProfile[]> {
   const reader =
     format === 'csv' ? new CsvReader(builder) : new JsonLinesReader(builder);
-  for await (const chunk of stream) {
-    reader.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  // Read by hand rather than with for-await: on bad data the loop must stop
+  // without destroying the stream, so an HTTP request can still be answered.
+  const chunks =
+    Symbol.asyncIterator in stream
+      ? stream[Symbol.asyncIterator]()
+      : stream[Symbol.iterator]();
+  for (;;) {
+    const { value, done } = await chunks.next();
+    if (done) break;
+    reader.push(typeof value === 'string' ? Buffer.from(value) : value);
   }
   reader.end();
   return builder.finish();

@@ -4,6 +4,7 @@ import {
   cursor,
   environmentName,
   isoDate,
+  modelName,
   pageSize,
   timestamp,
   versionNumber,
@@ -90,6 +91,16 @@ export const driftReport = z
     retrainingSuggested: z.boolean(),
     features: z.array(featureDrift),
     createdAt: timestamp,
+    /** The environment whose production traffic was checked. */
+    environment: z.string().optional(),
+    /** How the window was chosen: `hour`, `day` or `rolling`. */
+    window: z.string().optional(),
+    /** Production batches merged into the window. */
+    batches: z.number().int().optional(),
+    /** Features left out of the verdict, and why (too few values, none sent). */
+    skipped: z
+      .array(z.strictObject({ feature: z.string(), reason: z.string() }))
+      .optional(),
   })
   .meta({ id: 'DriftReport' });
 
@@ -202,3 +213,94 @@ export const binnedFeature = z.union([
     missing: count.optional(),
   }),
 ]);
+
+/** The data formats of reference and production data uploads. */
+export const datasetFormat = z.enum(['csv', 'jsonl']);
+
+/** The query of a reference data upload. */
+export const referenceDataQuery = z.strictObject({
+  format: datasetFormat.meta({
+    description:
+      'csv: RFC 4180 with a header row; jsonl: one JSON object per line',
+  }),
+});
+
+/** A precomputed reference profile. */
+export const putReferenceProfileRequest = z.strictObject({
+  features: z.array(featureProfile).min(1).max(1000),
+});
+
+/** The path of a model's production data in one environment. */
+export const environmentPathParams = z.strictObject({
+  name: modelName,
+  environment: environmentName,
+});
+
+/** Which version served a production batch, and when. */
+const batchScope = {
+  version: versionNumber.optional().meta({
+    description:
+      'The version that served; default: the newest deployment in the environment',
+  }),
+  observedAt: isoDate.optional().meta({
+    description: 'When the batch was served (default: now)',
+  }),
+};
+
+/** The query of a raw production data upload. */
+export const productionDataQuery = z.strictObject({
+  format: datasetFormat,
+  ...batchScope,
+});
+
+/** A production batch counted on the reference's bins. */
+export const binnedBatchRequest = z.strictObject({
+  version: z.number().int().min(1).optional(),
+  observedAt: timestamp.optional(),
+  features: z.array(binnedFeature).min(1).max(1000),
+});
+
+/** A stored production batch. */
+export const driftBatch = z
+  .strictObject({
+    id: z.string(),
+    model: z.string(),
+    environment: z.string(),
+    version: z.number().int(),
+    observedAt: timestamp,
+    /** Values counted over all features. */
+    values: z.number().int(),
+    features: z.array(z.string()),
+  })
+  .meta({ id: 'DriftBatch' });
+
+/** A drift method, as the drift engine names it. */
+export const driftMethod = z.enum([
+  'ks',
+  'psi',
+  'jensenshannon',
+  'wasserstein',
+  'chisquare',
+  'z',
+]);
+
+/** An on-demand drift check of one environment. */
+export const driftCheckRequest = z.strictObject({
+  window: z.enum(['hour', 'day', 'rolling']).optional().meta({
+    description:
+      'hour / day: batches observed in the last hour / day; rolling: the newest `batches` batches (default from config)',
+  }),
+  batches: z.number().int().min(1).max(1000).optional(),
+  method: driftMethod.optional(),
+  methods: z.record(z.string().max(256), driftMethod).optional(),
+  thresholds: z.partialRecord(driftMethod, z.number().min(0)).optional(),
+  driftShare: z.number().gt(0).max(1).optional(),
+  correction: z.enum(['none', 'bonferroni', 'fdr']).optional(),
+});
+
+/** What a drift check found: a report, or why there is none. */
+export const driftCheckResult = z.strictObject({
+  report: driftReport.optional(),
+  /** Why no report was written (no batches, too few values). */
+  reason: z.string().optional(),
+});
