@@ -27,6 +27,7 @@ import { createCatalogLookups } from './service/catalogLookups';
 import { DeliveryService } from './service/DeliveryService';
 import { DeploymentService } from './service/DeploymentService';
 import { DriftService, readDriftSettings } from './service/DriftService';
+import { MonitorService } from './service/MonitorService';
 import { IdempotencyService } from './service/IdempotencyService';
 import { IntegrationsService } from './service/IntegrationsService';
 import { KpiService } from './service/KpiService';
@@ -112,6 +113,7 @@ export const modelRegistryPlugin = createBackendPlugin({
             versions,
             readDriftSettings(config),
           ),
+          monitor: new MonitorService(db, models),
           portfolio: new PortfolioService(db, catalog.findEntities),
           /** The outbox's delivery log and replay, for operators. */
           deliveries: new DeliveryService(db, dispatcher),

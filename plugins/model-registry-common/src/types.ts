@@ -131,6 +131,8 @@ export type CategoricalFeatureProfile = z.output<
 >;
 /** Production values of one feature counted on the reference's bins. */
 export type BinnedFeature = z.output<typeof s.binnedFeature>;
+/** A breach of a monitored threshold, or its end. */
+export type MonitorEventRequest = z.output<typeof s.monitorEventRequest>;
 /** A stored production batch. */
 export type DriftBatch = z.output<typeof s.driftBatch>;
 /** An on-demand drift check of one environment. */

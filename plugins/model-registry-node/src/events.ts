@@ -26,6 +26,8 @@ export const MODEL_REGISTRY_EVENT_TYPES = [
   'drift.batch-received',
   'drift.checked',
   'drift.detected',
+  'monitor.breached',
+  'monitor.recovered',
 ] as const;
 
 /** The type of a registry event, e.g. `alias.moved`. */

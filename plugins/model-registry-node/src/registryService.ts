@@ -93,6 +93,7 @@ const methods = {
   uploadProductionData: true,
   postProductionBatch: true,
   checkDrift: true,
+  recordMonitorEvent: true,
   getPortfolioSummary: true,
   getInstalledIntegrations: true,
   listSubscribers: true,

@@ -31,6 +31,7 @@ import {
   Model,
   ModelAlias,
   ModelVersion,
+  MonitorEventRequest,
   Page,
   PortfolioSummary,
   ReferenceProfile,
@@ -239,6 +240,15 @@ export interface ModelRegistryApi {
     request?: DriftCheckRequest,
     options?: Options,
   ): Promise<DriftCheckResult>;
+  /** Records a breach of a monitored threshold of a model, or its end. */
+  recordMonitorEvent(
+    model: string,
+    event: MonitorEventRequest,
+    options?: Options,
+  ): Promise<{
+    model: string;
+    event: 'monitor.breached' | 'monitor.recovered';
+  }>;
   /** Portfolio figures over the models the caller may read. */
   getPortfolioSummary(options?: Options): Promise<PortfolioSummary>;
   /** What modules installed: subscribers, deployment targets, sources. */
@@ -633,6 +643,18 @@ export class ModelRegistryClient implements ModelRegistryApi {
     return this.call(
       'postProductionBatch',
       { params: { name: model, environment }, body: batch },
+      options,
+    );
+  }
+
+  recordMonitorEvent(
+    model: string,
+    event: MonitorEventRequest,
+    options?: Options,
+  ) {
+    return this.call(
+      'recordMonitorEvent',
+      { params: { name: model }, body: event },
       options,
     );
   }

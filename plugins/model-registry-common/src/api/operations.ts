@@ -512,6 +512,20 @@ export const modelRegistryOperations = {
       'The recorded report, or the reason none was recorded (no batches, too few values)',
   }),
 
+  recordMonitorEvent: operation({
+    method: 'post',
+    path: '/models/:name/monitor/events',
+    summary:
+      'Record that a monitored threshold of a model was breached or recovered (monitor.breached / monitor.recovered events)',
+    tag: 'drift',
+    permissions: [modelUpdatePermission.name],
+    params: s.modelPathParams,
+    body: s.monitorEventRequest,
+    status: 201,
+    response: s.monitorEventResult,
+    responseDescription: 'The event written to the outbox',
+  }),
+
   // Lineage and audit
   getLineage: operation({
     method: 'get',

@@ -304,3 +304,29 @@ export const driftCheckResult = z.strictObject({
   /** Why no report was written (no batches, too few values). */
   reason: z.string().optional(),
 });
+
+/**
+ * A breach of a monitored threshold, or its end, reported by a monitoring
+ * integration (e.g. an Alertmanager alert about the model).
+ */
+export const monitorEventRequest = z.strictObject({
+  status: z.enum(['breached', 'recovered']),
+  /** What was breached, e.g. the alert name `ModelHighP99Latency`. */
+  alert: z.string().min(1).max(256),
+  /** Who observed it, e.g. `alertmanager`. */
+  source: z.string().min(1).max(64),
+  environment: environmentName.optional(),
+  version: z.number().int().min(1).optional(),
+  summary: z.string().max(4096).optional(),
+  /** Since when (breached) or until when (recovered). */
+  at: timestamp.optional(),
+  labels: z.record(z.string().max(256), z.string().max(1024)).optional(),
+  /** Link to where it was observed, e.g. Prometheus' graph. */
+  url: z.string().max(2048).optional(),
+});
+
+/** The recorded monitor event. */
+export const monitorEventResult = z.strictObject({
+  model: z.string(),
+  event: z.enum(['monitor.breached', 'monitor.recovered']),
+});

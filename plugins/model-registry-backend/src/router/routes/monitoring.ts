@@ -74,6 +74,13 @@ export function monitoringRoutes({ services }: RouteContext) {
         actorOf(credentials, req),
       );
     }),
+    route('recordMonitorEvent', async ({ params, body, credentials, req }) => {
+      return services.monitor.record(
+        params.name,
+        body,
+        actorOf(credentials, req),
+      );
+    }),
     route('checkDrift', async ({ params, body, credentials, req }) => {
       return services.drift.check(
         params.name,
