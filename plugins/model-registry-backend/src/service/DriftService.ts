@@ -466,7 +466,6 @@ export class DriftService {
         { ...report, windowStart, windowEnd: now },
         now,
       );
-      const driftedFeatures = result.features.filter(f => f.drifted);
       await recordChange(stores, actor, now, {
         action: 'drift.check',
         event: drifted ? 'drift.detected' : 'drift.checked',
@@ -481,11 +480,12 @@ export class DriftService {
           report: reportId,
           verdict: result.verdict,
           driftedShare: result.driftedShare,
-          driftedFeatures: driftedFeatures.map(f => ({
+          features: result.features.map(f => ({
             feature: f.feature,
             method: f.method,
             score: f.score,
             threshold: f.threshold,
+            drifted: f.drifted,
           })),
         },
       });
