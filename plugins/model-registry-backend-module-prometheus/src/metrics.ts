@@ -33,6 +33,8 @@ export class RegistryMetrics {
   >;
   private readonly datasetDrift: Gauge<'model' | 'environment'>;
   private readonly dropped: Counter;
+  /** Read from the registry on every scrape. */
+  readonly deliveries: Gauge<'subscriber' | 'status'>;
   private readonly series = new Set<string>();
 
   constructor(
@@ -63,7 +65,7 @@ export class RegistryMetrics {
       help: 'Drift series not exported because the series limit was reached',
       registers,
     });
-    new Gauge({
+    this.deliveries = new Gauge({
       name: 'mlreg_outbox_deliveries',
       help: 'Outbox deliveries per subscriber and status (pending = lag, dead = dead letters)',
       labelNames: ['subscriber', 'status'],
