@@ -7,6 +7,7 @@ import {
   CategoricalFeatureProfile,
   FeatureDrift,
   FeatureProfile,
+  modelRegistrySchemas,
   NumericFeatureProfile,
 } from '@mlreg/plugin-model-registry-common';
 import { binCounts } from './profile';
@@ -26,15 +27,8 @@ import {
   wasserstein1Normed,
 } from './statistics';
 
-/** The drift statistics a feature can be scored with. */
-export const DRIFT_METHODS = [
-  'ks',
-  'psi',
-  'jensenshannon',
-  'wasserstein',
-  'chisquare',
-  'z',
-] as const;
+/** The drift statistics a feature can be scored with (the API's `driftMethod`). */
+export const DRIFT_METHODS = modelRegistrySchemas.driftMethod.options;
 export type DriftMethod = (typeof DRIFT_METHODS)[number];
 
 /** Evidently's default thresholds. */
