@@ -20,6 +20,59 @@ export interface Config {
        */
       validateResponses?: boolean;
     };
+    /**
+     * Drift checks: the defaults of every check, scheduled (hourly, on one
+     * replica, for each model and environment that sent production batches
+     * in the last day) or on demand (which may override them per request).
+     */
+    drift?: {
+      /**
+       * The window of batches a check merges: `hour` or `day` (batches
+       * observed in the last hour or day) or `rolling` (the newest `batches`).
+       * @default day
+       */
+      window?: 'hour' | 'day' | 'rolling';
+      /**
+       * Batches of a rolling window, 1-1000.
+       * @default 24
+       */
+      batches?: number;
+      /**
+       * Without a correction the model drifts when at least this share of
+       * its features drift (0 < share ≤ 1).
+       * @default 0.5
+       */
+      driftShare?: number;
+      /**
+       * `none` (share of drifted features), or `bonferroni` / `fdr`
+       * (Benjamini-Hochberg) over the p-value tests: the model drifts when
+       * any feature does.
+       * @default none
+       */
+      correction?: 'none' | 'bonferroni' | 'fdr';
+      /**
+       * Reference values a feature needs to be scored.
+       * @default 30
+       */
+      minReference?: number;
+      /**
+       * Production values in the window a feature needs to be scored.
+       * @default 100
+       */
+      minCurrent?: number;
+      /**
+       * Thresholds per method over Evidently's defaults (ks, chisquare, z:
+       * 0.05 on the p-value; psi, jensenshannon, wasserstein: 0.1).
+       */
+      thresholds?: {
+        ks?: number;
+        psi?: number;
+        jensenshannon?: number;
+        wasserstein?: number;
+        chisquare?: number;
+        z?: number;
+      };
+    };
     /** The outbox, which delivers the registry's events to subscribers. */
     outbox?: {
       /**

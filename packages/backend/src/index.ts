@@ -53,6 +53,8 @@ backend.add(import('@mlreg/plugin-model-registry-backend'));
 backend.add(import('@mlreg/plugin-catalog-backend-module-model-registry'));
 backend.add(import('@mlreg/plugin-search-backend-module-model-registry'));
 backend.add(import('@mlreg/plugin-scaffolder-backend-module-model-registry'));
+// optional: registry metrics for Prometheus, PromQL and Alertmanager alerts in
+backend.add(import('@mlreg/plugin-model-registry-backend-module-prometheus'));
 
 // Example registry contents for the embedded default (modelRegistry.exampleData)
 backend.add(import('./modules/exampleRegistryData'));

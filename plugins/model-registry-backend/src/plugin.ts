@@ -26,7 +26,8 @@ import { AuditService } from './service/AuditService';
 import { createCatalogLookups } from './service/catalogLookups';
 import { DeliveryService } from './service/DeliveryService';
 import { DeploymentService } from './service/DeploymentService';
-import { DriftService } from './service/DriftService';
+import { DriftService, readDriftSettings } from './service/DriftService';
+import { MonitorService } from './service/MonitorService';
 import { IdempotencyService } from './service/IdempotencyService';
 import { IntegrationsService } from './service/IntegrationsService';
 import { KpiService } from './service/KpiService';
@@ -106,7 +107,13 @@ export const modelRegistryPlugin = createBackendPlugin({
           audit: new AuditService(db),
           lineage: new LineageService(db, models, catalog.findConsumers),
           deployments: new DeploymentService(db, models),
-          drift: new DriftService(db, models, versions),
+          drift: new DriftService(
+            db,
+            models,
+            versions,
+            readDriftSettings(config),
+          ),
+          monitor: new MonitorService(db, models),
           portfolio: new PortfolioService(db, catalog.findEntities),
           /** The outbox's delivery log and replay, for operators. */
           deliveries: new DeliveryService(db, dispatcher),
@@ -159,6 +166,7 @@ export const modelRegistryPlugin = createBackendPlugin({
         }
 
         await dispatcher.schedule(scheduler);
+        await services.drift.schedule(scheduler, logger);
         const cleaner = new ArtifactCleaner(db, artifacts, logger);
         await cleaner.schedule(scheduler);
         await new PendingVersionReaper(

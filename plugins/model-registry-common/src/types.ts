@@ -123,6 +123,24 @@ export type ListDriftReportsQuery = Omit<
 export type FeatureStats = z.output<typeof s.featureStats>;
 /** The training-time distribution of one feature. */
 export type FeatureProfile = z.output<typeof s.featureProfile>;
+/** The training-time distribution of a numeric feature. */
+export type NumericFeatureProfile = z.output<typeof s.numericFeatureProfile>;
+/** The training-time distribution of a categorical feature. */
+export type CategoricalFeatureProfile = z.output<
+  typeof s.categoricalFeatureProfile
+>;
+/** Production values of one feature counted on the reference's bins. */
+export type BinnedFeature = z.output<typeof s.binnedFeature>;
+/** A breach of a monitored threshold, or its end. */
+export type MonitorEventRequest = z.output<typeof s.monitorEventRequest>;
+/** A stored production batch. */
+export type DriftBatch = z.output<typeof s.driftBatch>;
+/** An on-demand drift check of one environment. */
+export type DriftCheckRequest = z.output<typeof s.driftCheckRequest>;
+/** What a drift check found. */
+export type DriftCheckResult = z.output<typeof s.driftCheckResult>;
+/** A log-bucket quantile sketch of a numeric feature. */
+export type QuantileSketch = z.output<typeof s.quantileSketch>;
 /** The reference distributions drift is measured against, per version. */
 export type ReferenceProfile = z.output<typeof s.referenceProfile>;
 

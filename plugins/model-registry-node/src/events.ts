@@ -22,6 +22,12 @@ export const MODEL_REGISTRY_EVENT_TYPES = [
   'alias.moved',
   'alias.deleted',
   'kpi.updated',
+  'drift.reference-set',
+  'drift.batch-received',
+  'drift.checked',
+  'drift.detected',
+  'monitor.breached',
+  'monitor.recovered',
 ] as const;
 
 /** The type of a registry event, e.g. `alias.moved`. */

@@ -140,10 +140,39 @@ describe('exampleRegistryDataModule', () => {
     });
 
     it('seeds the example portal (base + example config)', async () => {
-      const { logger, models } = await start(base, example, exampleData);
+      const { server, logger, models } = await start(
+        base,
+        example,
+        exampleData,
+      );
       expect((await models()).map(m => m.name)).toEqual(
         expect.arrayContaining(['fraud-detector']),
       );
+      // The fraud detector's production traffic drifted from its v2 reference:
+      // a computed report, and the model counts as drifting.
+      const reports = await request(server)
+        .get('/api/model-registry/models/fraud-detector/drift/reports')
+        .expect(200);
+      expect(reports.body.items).toEqual([
+        expect.objectContaining({
+          version: 2,
+          environment: 'production',
+          verdict: 'drift',
+          features: expect.arrayContaining([
+            expect.objectContaining({
+              feature: 'amount',
+              method: 'wasserstein',
+              drifted: true,
+            }),
+          ]),
+        }),
+      ]);
+      const drifting = await request(server)
+        .get('/api/model-registry/models?drift=drifting')
+        .expect(200);
+      expect(drifting.body.items.map((m: { name: string }) => m.name)).toEqual([
+        'fraud-detector',
+      ]);
       expect(logger.info).toHaveBeenCalledWith(
         expect.stringMatching(
           /^Loading example registry data from .*registry-seed.yaml \(\d+ models\): .*database is better-sqlite3/,

@@ -11,7 +11,7 @@ import {
   SetKpiRequest,
 } from '@mlreg/plugin-model-registry-common';
 import { promises as fs } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import yaml from 'yaml';
 
 /** The file `modelRegistry.exampleData` points at. */
@@ -21,6 +21,15 @@ export interface ExampleRegistryData {
       versions?: RegisterVersionRequest[];
       aliases?: Record<string, number>;
       kpis?: Array<SetKpiRequest & { name: string }>;
+      /** CSV files, relative to the example data file. */
+      drift?: {
+        reference: { version: number; file: string };
+        production?: Array<{
+          environment: string;
+          version: number;
+          file: string;
+        }>;
+      };
     }
   >;
 }
@@ -142,7 +151,15 @@ export const exampleRegistryDataModule = createBackendModule({
           });
           const o = { token };
           let seeded = 0;
-          for (const { versions, aliases, kpis, ...model } of data.models) {
+          const dataFile = (name: string) =>
+            fs.readFile(resolvePath(dirname(resolvePath(file)), name), 'utf8');
+          for (const {
+            versions,
+            aliases,
+            kpis,
+            drift,
+            ...model
+          } of data.models) {
             const existing = await client
               .getModel(model.name, o)
               .catch((error: ResponseError) => {
@@ -159,6 +176,25 @@ export const exampleRegistryDataModule = createBackendModule({
             }
             for (const { name, ...kpi } of kpis ?? []) {
               await client.setKpi(model.name, name, kpi, o);
+            }
+            if (drift) {
+              await client.uploadReferenceData(
+                model.name,
+                drift.reference.version,
+                await dataFile(drift.reference.file),
+                'csv',
+                o,
+              );
+              for (const batch of drift.production ?? []) {
+                await client.uploadProductionData(
+                  model.name,
+                  batch.environment,
+                  await dataFile(batch.file),
+                  { format: 'csv', version: batch.version },
+                  o,
+                );
+                await client.checkDrift(model.name, batch.environment, {}, o);
+              }
             }
             seeded += 1;
           }

@@ -518,6 +518,9 @@ const withoutDriftReports: DriftStore = {
   latestForModels: async () => new Map(),
   putReferenceProfile: () => notInMemory('DriftStore.putReferenceProfile'),
   getReferenceProfile: async () => undefined,
+  recordBatch: () => notInMemory('DriftStore.recordBatch'),
+  listBatches: async () => [],
+  batchScopes: async () => [],
 };
 
 /**

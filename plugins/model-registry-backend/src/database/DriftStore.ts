@@ -26,12 +26,70 @@ type ReportRow = {
   retraining_suggested: boolean | number;
   features: string;
   created_at: Timestamp;
+  environment: string | null;
+  details: string | null;
 };
+
+/** What a report keeps beside its features. */
+type ReportDetails = Pick<DriftReport, 'window' | 'batches' | 'skipped'>;
+
+type BatchRow = {
+  id: string;
+  model_id: string;
+  model_name: string;
+  version: number;
+  environment: string;
+  observed_at: Timestamp;
+  values: number | string;
+  features: string;
+  created_at: Timestamp;
+  created_by: string;
+};
+
+/** A production batch: feature profiles on the reference edges of its version. */
+export interface StoredBatch {
+  id: string;
+  modelId: string;
+  model: string;
+  environment: string;
+  version: number;
+  observedAt: string;
+  values: number;
+  features: FeatureProfile[];
+}
+
+/** Which batches make a window: by time, or the newest N. */
+export type BatchQuery = {
+  modelId: string;
+  environment: string;
+  version: number;
+  /** Observed at or after. */
+  since?: Date;
+  /** Newest first, at most this many. */
+  limit: number;
+};
+
+/** A model and environment that sent production data. */
+export interface BatchScope {
+  modelId: string;
+  model: string;
+  environment: string;
+  /** The version of the newest batch. */
+  version: number;
+}
 
 /** What the drift engine records for one window. */
 export type NewDriftReport = Pick<
   DriftReport,
-  'version' | 'verdict' | 'driftedShare' | 'retrainingSuggested' | 'features'
+  | 'version'
+  | 'verdict'
+  | 'driftedShare'
+  | 'retrainingSuggested'
+  | 'features'
+  | 'environment'
+  | 'window'
+  | 'batches'
+  | 'skipped'
 > & {
   /** Generated when absent. */
   id?: string;
@@ -74,6 +132,25 @@ export interface DriftStore {
     modelId: string,
     version: number,
   ): Promise<ReferenceProfile | undefined>;
+  /** Stores a production batch; returns its id. */
+  recordBatch(
+    batch: Omit<StoredBatch, 'id' | 'model' | 'observedAt'> & {
+      observedAt: Date;
+    },
+    actor: string,
+    now: Date,
+  ): Promise<string>;
+  /** The batches of a window, newest first. */
+  listBatches(query: BatchQuery): Promise<StoredBatch[]>;
+  /**
+   * Models and environments that sent batches (observed at or after
+   * `since`), each with the version of its newest batch.
+   */
+  batchScopes(filter: {
+    since?: Date;
+    modelId?: string;
+    environment?: string;
+  }): Promise<BatchScope[]>;
 }
 
 /** Drift reports and reference profiles in their tables. */
@@ -97,6 +174,12 @@ export class DatabaseDriftStore implements DriftStore {
       retraining_suggested: report.retrainingSuggested,
       features: JSON.stringify(report.features),
       created_at: now,
+      environment: report.environment ?? null,
+      details: JSON.stringify({
+        window: report.window,
+        batches: report.batches,
+        skipped: report.skipped,
+      } satisfies ReportDetails),
     });
     return id;
   }
@@ -192,10 +275,111 @@ export class DatabaseDriftStore implements DriftStore {
       }
     );
   }
+
+  async recordBatch(
+    batch: Omit<StoredBatch, 'id' | 'model' | 'observedAt'> & {
+      observedAt: Date;
+    },
+    actor: string,
+    now: Date,
+  ): Promise<string> {
+    const id = randomUUID();
+    await this.db('drift_batches').insert({
+      id,
+      model_id: batch.modelId,
+      version: batch.version,
+      environment: batch.environment,
+      observed_at: batch.observedAt,
+      values: batch.values,
+      features: JSON.stringify(batch.features),
+      created_at: now,
+      created_by: actor,
+    });
+    return id;
+  }
+
+  async listBatches(query: BatchQuery): Promise<StoredBatch[]> {
+    const q = this.db('drift_batches')
+      .join('models', 'models.id', 'drift_batches.model_id')
+      .select('drift_batches.*', 'models.name as model_name')
+      .where({
+        'drift_batches.model_id': query.modelId,
+        'drift_batches.environment': query.environment,
+        'drift_batches.version': query.version,
+      })
+      .orderBy([
+        { column: 'drift_batches.observed_at', order: 'desc' },
+        { column: 'drift_batches.id', order: 'desc' },
+      ])
+      .limit(query.limit);
+    if (query.since) q.where('drift_batches.observed_at', '>=', query.since);
+    const rows: BatchRow[] = await q;
+    return rows.map(toBatch);
+  }
+
+  async batchScopes(filter: {
+    since?: Date;
+    modelId?: string;
+    environment?: string;
+  }): Promise<BatchScope[]> {
+    const q = this.db('drift_batches as b').join(
+      'models',
+      'models.id',
+      'b.model_id',
+    );
+    if (filter.since) q.where('b.observed_at', '>=', filter.since);
+    if (filter.modelId) q.where('b.model_id', filter.modelId);
+    if (filter.environment) q.where('b.environment', filter.environment);
+    const rows: Array<{
+      model_id: string;
+      model_name: string;
+      environment: string;
+      version: number;
+    }> = await q
+      // The newest batch of each model and environment names the version.
+      .whereNotExists(
+        this.db('drift_batches as newer')
+          .whereRaw('newer.model_id = b.model_id')
+          .whereRaw('newer.environment = b.environment')
+          .whereRaw(
+            '(newer.observed_at > b.observed_at or (newer.observed_at = b.observed_at and newer.id > b.id))',
+          ),
+      )
+      .select(
+        'b.model_id',
+        'models.name as model_name',
+        'b.environment',
+        'b.version',
+      );
+    return rows.map(r => ({
+      modelId: r.model_id,
+      model: r.model_name,
+      environment: r.environment,
+      version: Number(r.version),
+    }));
+  }
+}
+
+function toBatch(row: BatchRow): StoredBatch {
+  return {
+    id: row.id,
+    modelId: row.model_id,
+    model: row.model_name,
+    environment: row.environment,
+    version: Number(row.version),
+    observedAt: toIsoString(row.observed_at),
+    values: Number(row.values),
+    features: parseJson<FeatureProfile[]>(row.features, []),
+  };
 }
 
 function toReport(row: ReportRow): DriftReport {
+  const details = parseJson<ReportDetails>(row.details, {});
   return {
+    ...(row.environment !== null && { environment: row.environment }),
+    ...(details.window !== undefined && { window: details.window }),
+    ...(details.batches !== undefined && { batches: details.batches }),
+    ...(details.skipped !== undefined && { skipped: details.skipped }),
     id: row.id,
     model: row.model_name,
     version: Number(row.version),

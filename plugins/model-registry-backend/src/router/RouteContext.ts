@@ -8,6 +8,7 @@ import { IntegrationsService } from '../service/IntegrationsService';
 import { KpiService } from '../service/KpiService';
 import { LineageService } from '../service/LineageService';
 import { ModelService } from '../service/ModelService';
+import { MonitorService } from '../service/MonitorService';
 import { PortfolioService } from '../service/PortfolioService';
 import { VersionService } from '../service/VersionService';
 import { RegistryAuthorization } from './authorization';
@@ -22,6 +23,7 @@ export interface RegistryServices {
   audit: AuditService;
   deployments: DeploymentService;
   drift: DriftService;
+  monitor: MonitorService;
   portfolio: PortfolioService;
   deliveries: DeliveryService;
   integrations: IntegrationsService;

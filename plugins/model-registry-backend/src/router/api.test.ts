@@ -519,9 +519,15 @@ describe.each(databases.eachSupportedId())('REST API (%s)', databaseId => {
         'GET /models/{name}/deployments',
         'GET /models/{name}/drift/reports',
         'GET /models/{name}/versions/{version}/reference-profile',
+        'PUT /models/{name}/versions/{version}/reference-profile',
+        'PUT /models/{name}/versions/{version}/reference-profile/data',
+        'POST /models/{name}/environments/{environment}/drift/batches',
+        'POST /models/{name}/environments/{environment}/drift/batches/data',
+        'POST /models/{name}/environments/{environment}/drift/check',
+        'POST /models/{name}/monitor/events',
       ]),
     );
-    expect(operations).toHaveLength(37);
+    expect(operations).toHaveLength(43);
     const listModels = res.body.paths['/models'].get;
     expect(
       listModels.parameters.find((p: any) => p.name === 'drift').schema.enum,

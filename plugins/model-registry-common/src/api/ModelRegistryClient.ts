@@ -7,10 +7,15 @@ import {
 import {
   AuditQuery,
   AuditRecord,
+  BinnedFeature,
   CreateModelRequest,
   Delivery,
   Deployment,
+  DriftBatch,
+  DriftCheckRequest,
+  DriftCheckResult,
   DriftReport,
+  FeatureProfile,
   HealthStatus,
   InstalledIntegrations,
   Kpi,
@@ -26,6 +31,7 @@ import {
   Model,
   ModelAlias,
   ModelVersion,
+  MonitorEventRequest,
   Page,
   PortfolioSummary,
   ReferenceProfile,
@@ -193,6 +199,56 @@ export interface ModelRegistryApi {
     version: number,
     options?: Options,
   ): Promise<ReferenceProfile>;
+  /** Stores a precomputed reference profile of a version. */
+  putReferenceProfile(
+    model: string,
+    version: number,
+    features: FeatureProfile[],
+    options?: Options,
+  ): Promise<ReferenceProfile>;
+  /** Computes and stores the reference profile of a version from its training data (streamed). */
+  uploadReferenceData(
+    model: string,
+    version: number,
+    body: ArtifactBody,
+    format: 'csv' | 'jsonl',
+    options?: Options,
+  ): Promise<ReferenceProfile>;
+  /** Sends production rows of an environment (streamed), profiled on the reference bins. */
+  uploadProductionData(
+    model: string,
+    environment: string,
+    body: ArtifactBody,
+    batch: { format: 'csv' | 'jsonl'; version?: number; observedAt?: string },
+    options?: Options,
+  ): Promise<DriftBatch>;
+  /** Sends production values of an environment counted on the reference bins. */
+  postProductionBatch(
+    model: string,
+    environment: string,
+    batch: {
+      version?: number;
+      observedAt?: string;
+      features: BinnedFeature[];
+    },
+    options?: Options,
+  ): Promise<DriftBatch>;
+  /** Checks the drift of an environment now and records the report. */
+  checkDrift(
+    model: string,
+    environment: string,
+    request?: DriftCheckRequest,
+    options?: Options,
+  ): Promise<DriftCheckResult>;
+  /** Records a breach of a monitored threshold of a model, or its end. */
+  recordMonitorEvent(
+    model: string,
+    event: MonitorEventRequest,
+    options?: Options,
+  ): Promise<{
+    model: string;
+    event: 'monitor.breached' | 'monitor.recovered';
+  }>;
   /** Portfolio figures over the models the caller may read. */
   getPortfolioSummary(options?: Options): Promise<PortfolioSummary>;
   /** What modules installed: subscribers, deployment targets, sources. */
@@ -242,6 +298,17 @@ function isStream(body: ArtifactBody): boolean {
     body !== null &&
     (Symbol.asyncIterator in body || 'getReader' in body)
   );
+}
+
+/** The request of a CSV or JSON lines upload, streamed when the body is a stream. */
+function dataBody(body: ArtifactBody, format: 'csv' | 'jsonl'): RequestInit {
+  return {
+    headers: {
+      'Content-Type': format === 'csv' ? 'text/csv' : 'application/x-ndjson',
+    },
+    body: body as BodyInit,
+    ...(isStream(body) ? { duplex: 'half' } : {}),
+  };
 }
 
 /**
@@ -514,6 +581,93 @@ export class ModelRegistryClient implements ModelRegistryApi {
     return this.call(
       'getReferenceProfile',
       { params: { name: model, version } },
+      options,
+    );
+  }
+
+  putReferenceProfile(
+    model: string,
+    version: number,
+    features: FeatureProfile[],
+    options?: Options,
+  ) {
+    return this.call(
+      'putReferenceProfile',
+      { params: { name: model, version }, body: { features } },
+      options,
+    );
+  }
+
+  async uploadReferenceData(
+    model: string,
+    version: number,
+    body: ArtifactBody,
+    format: 'csv' | 'jsonl',
+    options?: Options,
+  ) {
+    const response = await this.send(
+      'uploadReferenceData',
+      { params: { name: model, version }, query: { format } },
+      options,
+      dataBody(body, format),
+    );
+    return (await response.json()) as OperationResponse<'uploadReferenceData'>;
+  }
+
+  async uploadProductionData(
+    model: string,
+    environment: string,
+    body: ArtifactBody,
+    batch: { format: 'csv' | 'jsonl'; version?: number; observedAt?: string },
+    options?: Options,
+  ) {
+    const response = await this.send(
+      'uploadProductionData',
+      { params: { name: model, environment }, query: batch },
+      options,
+      dataBody(body, batch.format),
+    );
+    return (await response.json()) as OperationResponse<'uploadProductionData'>;
+  }
+
+  postProductionBatch(
+    model: string,
+    environment: string,
+    batch: {
+      version?: number;
+      observedAt?: string;
+      features: BinnedFeature[];
+    },
+    options?: Options,
+  ) {
+    return this.call(
+      'postProductionBatch',
+      { params: { name: model, environment }, body: batch },
+      options,
+    );
+  }
+
+  recordMonitorEvent(
+    model: string,
+    event: MonitorEventRequest,
+    options?: Options,
+  ) {
+    return this.call(
+      'recordMonitorEvent',
+      { params: { name: model }, body: event },
+      options,
+    );
+  }
+
+  checkDrift(
+    model: string,
+    environment: string,
+    request: DriftCheckRequest = {},
+    options?: Options,
+  ) {
+    return this.call(
+      'checkDrift',
+      { params: { name: model, environment }, body: request },
       options,
     );
   }

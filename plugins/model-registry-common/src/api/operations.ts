@@ -426,6 +426,106 @@ export const modelRegistryOperations = {
       'Histogram and summary statistics per feature; 404 when the version has none',
   }),
 
+  putReferenceProfile: operation({
+    method: 'put',
+    path: '/models/:name/versions/:version/reference-profile',
+    summary:
+      'Store a precomputed reference profile of a version, replacing any earlier one',
+    tag: 'drift',
+    permissions: [versionCreatePermission.name],
+    params: s.versionPathParams,
+    body: s.putReferenceProfileRequest,
+    status: 200,
+    response: s.referenceProfile,
+    responseDescription: 'The stored profile',
+  }),
+  uploadReferenceData: operation({
+    method: 'put',
+    path: '/models/:name/versions/:version/reference-profile/data',
+    summary:
+      'Compute the reference profile of a version from its training data (CSV or JSON lines, streamed) and store it',
+    tag: 'drift',
+    permissions: [versionCreatePermission.name],
+    params: s.versionPathParams,
+    query: s.referenceDataQuery,
+    upload: true,
+    status: 200,
+    response: s.referenceProfile,
+    responseDescription:
+      'The computed profile: deciles as bin edges, sketch, summary statistics per feature',
+    errors: {
+      '400':
+        'Ragged rows, duplicate or empty columns, a record over 1 MiB, no records; nothing is stored',
+    },
+  }),
+  uploadProductionData: operation({
+    method: 'post',
+    path: '/models/:name/environments/:environment/drift/batches/data',
+    summary:
+      'Send a batch of production rows (CSV or JSON lines, streamed); it is profiled on the reference bins and stored',
+    tag: 'drift',
+    permissions: [modelUpdatePermission.name],
+    params: s.environmentPathParams,
+    query: s.productionDataQuery,
+    upload: true,
+    status: 201,
+    response: s.driftBatch,
+    responseDescription: 'The stored batch',
+    errors: {
+      '400':
+        'Unknown features, values that contradict the reference types, ragged rows, no records; nothing is stored',
+      '409':
+        'No version is deployed in the environment and none was named, or the version has no reference profile',
+    },
+  }),
+  postProductionBatch: operation({
+    method: 'post',
+    path: '/models/:name/environments/:environment/drift/batches',
+    summary:
+      'Send a batch of production values counted on the reference bins (pre-binned)',
+    tag: 'drift',
+    permissions: [modelUpdatePermission.name],
+    params: s.environmentPathParams,
+    body: s.binnedBatchRequest,
+    status: 201,
+    response: s.driftBatch,
+    responseDescription: 'The stored batch',
+    errors: {
+      '400':
+        'Unknown features, counts that do not fit the reference bins, kinds that contradict the reference, no values',
+      '409':
+        'No version is deployed in the environment and none was named, or the version has no reference profile',
+    },
+  }),
+  checkDrift: operation({
+    method: 'post',
+    path: '/models/:name/environments/:environment/drift/check',
+    summary:
+      'Check the drift of an environment now: merge the window of batches, score each feature, record the report',
+    tag: 'drift',
+    permissions: [modelUpdatePermission.name],
+    params: s.environmentPathParams,
+    body: s.driftCheckRequest,
+    status: 200,
+    response: s.driftCheckResult,
+    responseDescription:
+      'The recorded report, or the reason none was recorded (no batches, too few values)',
+  }),
+
+  recordMonitorEvent: operation({
+    method: 'post',
+    path: '/models/:name/monitor/events',
+    summary:
+      'Record that a monitored threshold of a model was breached or recovered (monitor.breached / monitor.recovered events)',
+    tag: 'drift',
+    permissions: [modelUpdatePermission.name],
+    params: s.modelPathParams,
+    body: s.monitorEventRequest,
+    status: 201,
+    response: s.monitorEventResult,
+    responseDescription: 'The event written to the outbox',
+  }),
+
   // Lineage and audit
   getLineage: operation({
     method: 'get',

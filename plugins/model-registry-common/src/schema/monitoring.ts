@@ -4,6 +4,7 @@ import {
   cursor,
   environmentName,
   isoDate,
+  modelName,
   pageSize,
   timestamp,
   versionNumber,
@@ -68,6 +69,10 @@ export const featureDrift = z.strictObject({
   drifted: z.boolean(),
   /** The production distribution in this window, on the reference's bins. */
   current: histogram.optional(),
+  /** The test statistic behind a p-value score (KS D, χ², z). */
+  statistic: z.number().optional(),
+  /** How the score was computed where it matters: p-value method, PSI empty-bin rule, log base. */
+  details: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 
 /** The drift of a model's production traffic in one window. */
@@ -86,6 +91,16 @@ export const driftReport = z
     retrainingSuggested: z.boolean(),
     features: z.array(featureDrift),
     createdAt: timestamp,
+    /** The environment whose production traffic was checked. */
+    environment: z.string().optional(),
+    /** How the window was chosen: `hour`, `day` or `rolling`. */
+    window: z.string().optional(),
+    /** Production batches merged into the window. */
+    batches: z.number().int().optional(),
+    /** Features left out of the verdict, and why (too few values, none sent). */
+    skipped: z
+      .array(z.strictObject({ feature: z.string(), reason: z.string() }))
+      .optional(),
   })
   .meta({ id: 'DriftReport' });
 
@@ -109,14 +124,66 @@ export const featureStats = z.strictObject({
   min: z.number().optional(),
   max: z.number().optional(),
   missing: z.number().optional(),
+  /** NaN and ±Infinity values, dropped before any statistic. */
+  nonFinite: z.number().optional(),
+});
+
+const count = z.number().int().min(0);
+
+/** Bucket counts of one sign of a quantile sketch: `counts[i]` is bucket `offset + i`. */
+export const sketchStore = z.strictObject({
+  offset: z.number().int().min(-100_000).max(100_000),
+  counts: z.array(count).max(4096),
+});
+
+/**
+ * A log-bucket quantile sketch: a value x ≠ 0 is in bucket ⌈log_γ |x|⌉ of its
+ * sign, γ = (1 + alpha) / (1 − alpha); magnitudes below 1e-9 count as zero.
+ */
+export const quantileSketch = z.strictObject({
+  alpha: z.literal(0.01),
+  zero: count,
+  positive: sketchStore,
+  negative: sketchStore,
+});
+
+/** A value and how often it occurred. */
+export const valueCount = <T extends z.ZodType>(value: T) =>
+  z.strictObject({ value, count });
+
+/**
+ * The training-time distribution of a numeric feature: fixed bin edges with
+ * their counts, the counts below the first and above the last edge, summary
+ * statistics, a quantile sketch, every value while there are at most 10,000,
+ * and the distinct values while there are at most 20.
+ */
+export const numericFeatureProfile = z.strictObject({
+  feature: z.string().min(1).max(256),
+  kind: z.literal('numeric').optional(),
+  histogram,
+  below: count.optional(),
+  above: count.optional(),
+  stats: featureStats,
+  sketch: quantileSketch.optional(),
+  sample: z.array(z.number()).max(10_000).optional(),
+  distinct: z.array(valueCount(z.number())).max(20).optional(),
+});
+
+/** The training-time distribution of a categorical feature: top values and the rest. */
+export const categoricalFeatureProfile = z.strictObject({
+  feature: z.string().min(1).max(256),
+  kind: z.literal('categorical'),
+  categories: z.array(valueCount(z.string().max(256))).max(1000),
+  /** Values outside the listed categories. */
+  other: count,
+  stats: featureStats,
 });
 
 /** The training-time distribution of one feature. */
-export const featureProfile = z.strictObject({
-  feature: z.string(),
-  histogram,
-  stats: featureStats,
-});
+export const featureProfile = z.union([
+  numericFeatureProfile,
+  categoricalFeatureProfile,
+]);
 
 /** The reference distributions drift is measured against, per version. */
 export const referenceProfile = z
@@ -127,3 +194,139 @@ export const referenceProfile = z
     createdAt: timestamp,
   })
   .meta({ id: 'ReferenceProfile' });
+
+/**
+ * Production values of one feature already counted on the reference's bins:
+ * `counts` has one entry below the first edge, one per bin, one above the
+ * last edge (numeric), or `categories` maps values to counts (categorical).
+ */
+export const binnedFeature = z.union([
+  z.strictObject({
+    feature: z.string().min(1).max(256),
+    counts: z.array(count).min(2).max(1002),
+    missing: count.optional(),
+    nonFinite: count.optional(),
+  }),
+  z.strictObject({
+    feature: z.string().min(1).max(256),
+    categories: z.record(z.string().max(256), count),
+    missing: count.optional(),
+  }),
+]);
+
+/** The data formats of reference and production data uploads. */
+export const datasetFormat = z.enum(['csv', 'jsonl']);
+
+/** The query of a reference data upload. */
+export const referenceDataQuery = z.strictObject({
+  format: datasetFormat.meta({
+    description:
+      'csv: RFC 4180 with a header row; jsonl: one JSON object per line',
+  }),
+});
+
+/** A precomputed reference profile. */
+export const putReferenceProfileRequest = z.strictObject({
+  features: z.array(featureProfile).min(1).max(1000),
+});
+
+/** The path of a model's production data in one environment. */
+export const environmentPathParams = z.strictObject({
+  name: modelName,
+  environment: environmentName,
+});
+
+/** Which version served a production batch, and when. */
+const batchScope = {
+  version: versionNumber.optional().meta({
+    description:
+      'The version that served; default: the newest deployment in the environment',
+  }),
+  observedAt: isoDate.optional().meta({
+    description: 'When the batch was served (default: now)',
+  }),
+};
+
+/** The query of a raw production data upload. */
+export const productionDataQuery = z.strictObject({
+  format: datasetFormat,
+  ...batchScope,
+});
+
+/** A production batch counted on the reference's bins. */
+export const binnedBatchRequest = z.strictObject({
+  version: z.number().int().min(1).optional(),
+  observedAt: timestamp.optional(),
+  features: z.array(binnedFeature).min(1).max(1000),
+});
+
+/** A stored production batch. */
+export const driftBatch = z
+  .strictObject({
+    id: z.string(),
+    model: z.string(),
+    environment: z.string(),
+    version: z.number().int(),
+    observedAt: timestamp,
+    /** Values counted over all features. */
+    values: z.number().int(),
+    features: z.array(z.string()),
+  })
+  .meta({ id: 'DriftBatch' });
+
+/** A drift method, as the drift engine names it. */
+export const driftMethod = z.enum([
+  'ks',
+  'psi',
+  'jensenshannon',
+  'wasserstein',
+  'chisquare',
+  'z',
+]);
+
+/** An on-demand drift check of one environment. */
+export const driftCheckRequest = z.strictObject({
+  window: z.enum(['hour', 'day', 'rolling']).optional().meta({
+    description:
+      'hour / day: batches observed in the last hour / day; rolling: the newest `batches` batches (default from config)',
+  }),
+  batches: z.number().int().min(1).max(1000).optional(),
+  method: driftMethod.optional(),
+  methods: z.record(z.string().max(256), driftMethod).optional(),
+  thresholds: z.partialRecord(driftMethod, z.number().min(0)).optional(),
+  driftShare: z.number().gt(0).max(1).optional(),
+  correction: z.enum(['none', 'bonferroni', 'fdr']).optional(),
+});
+
+/** What a drift check found: a report, or why there is none. */
+export const driftCheckResult = z.strictObject({
+  report: driftReport.optional(),
+  /** Why no report was written (no batches, too few values). */
+  reason: z.string().optional(),
+});
+
+/**
+ * A breach of a monitored threshold, or its end, reported by a monitoring
+ * integration (e.g. an Alertmanager alert about the model).
+ */
+export const monitorEventRequest = z.strictObject({
+  status: z.enum(['breached', 'recovered']),
+  /** What was breached, e.g. the alert name `ModelHighP99Latency`. */
+  alert: z.string().min(1).max(256),
+  /** Who observed it, e.g. `alertmanager`. */
+  source: z.string().min(1).max(64),
+  environment: environmentName.optional(),
+  version: z.number().int().min(1).optional(),
+  summary: z.string().max(4096).optional(),
+  /** Since when (breached) or until when (recovered). */
+  at: timestamp.optional(),
+  labels: z.record(z.string().max(256), z.string().max(1024)).optional(),
+  /** Link to where it was observed, e.g. Prometheus' graph. */
+  url: z.string().max(2048).optional(),
+});
+
+/** The recorded monitor event. */
+export const monitorEventResult = z.strictObject({
+  model: z.string(),
+  event: z.enum(['monitor.breached', 'monitor.recovered']),
+});

@@ -89,7 +89,11 @@ export const DistributionComparison = ({
       )} has no histogram of ${feature}.`,
     );
   }
-  const bins = compareHistograms(reference?.histogram, current).map(b => ({
+  const referenceHistogram =
+    reference && reference.kind !== 'categorical'
+      ? reference.histogram
+      : undefined;
+  const bins = compareHistograms(referenceHistogram, current).map(b => ({
     ...b,
     id: b.bin,
   }));
