@@ -31,6 +31,8 @@ export async function startFakeGithub(options: {
   token?: string;
   organizations?: string[];
   user?: string;
+  /** Base of the web URLs it answers with (default: its own URL), e.g. https://github.com. */
+  webBaseUrl?: string;
   /** Answer branch protection with 403, as GitHub does for private repositories on free plans. */
   protectionForbidden?: boolean;
 }) {
@@ -139,7 +141,7 @@ export async function startFakeGithub(options: {
         send(201, {
           name: body.name,
           full_name: key,
-          html_url: `${base}/${key}`,
+          html_url: `${options.webBaseUrl ?? base}/${key}`,
           clone_url: `${base}/git/${key}.git`,
           private: body.private,
         });

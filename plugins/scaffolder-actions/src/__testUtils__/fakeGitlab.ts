@@ -27,6 +27,8 @@ export type FakeGitlabProject = {
  * branches) and git's smart HTTP for pushes, with GitLab's error bodies.
  */
 export async function startFakeGitlab(options: {
+  /** Base of the web URLs it answers with (default: its own URL), e.g. https://gitlab.com. */
+  webBaseUrl?: string;
   gitRoot: string;
   token?: string;
   namespaces?: string[];
@@ -138,7 +140,7 @@ export async function startFakeGitlab(options: {
         send(201, {
           id: project.id,
           path_with_namespace: key,
-          web_url: `${base}/${key}`,
+          web_url: `${options.webBaseUrl ?? base}/${key}`,
           http_url_to_repo: `${base}/git/${key}.git`,
         });
         return;

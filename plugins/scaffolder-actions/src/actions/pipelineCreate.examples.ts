@@ -1,17 +1,13 @@
 import { TemplateExample } from '@backstage/plugin-scaffolder-node';
-import yaml from 'yaml';
+import { exampleStep } from './exampleStep';
 
 const step = (input: Record<string, unknown>) =>
-  yaml.stringify({
-    steps: [
-      {
-        id: 'pipeline',
-        action: 'model-registry:pipeline:create',
-        name: 'Write the pipeline',
-        input,
-      },
-    ],
-  });
+  exampleStep(
+    'pipeline',
+    'model-registry:pipeline:create',
+    'Write the pipeline',
+    input,
+  );
 
 export const examples: TemplateExample[] = [
   {

@@ -1,17 +1,13 @@
 import { TemplateExample } from '@backstage/plugin-scaffolder-node';
-import yaml from 'yaml';
+import { exampleStep } from './exampleStep';
 
 const step = (input: Record<string, unknown>) =>
-  yaml.stringify({
-    steps: [
-      {
-        id: 'repo',
-        action: 'model-registry:repo:create',
-        name: 'Create the repository',
-        input,
-      },
-    ],
-  });
+  exampleStep(
+    'repo',
+    'model-registry:repo:create',
+    'Create the repository',
+    input,
+  );
 
 export const examples: TemplateExample[] = [
   {

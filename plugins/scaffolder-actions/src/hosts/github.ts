@@ -1,10 +1,8 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { ScmIntegrationRegistry } from '@backstage/integration';
 import { getOctokitOptions } from '@backstage/plugin-scaffolder-backend-module-github';
 import { Octokit } from 'octokit';
 import { hostError } from './hostErrors';
-import { RepositoryHost, RepositorySettings } from './types';
+import { HostOptions, RepositoryHost, RepositorySettings } from './types';
 
 function describe(error: unknown): { status?: number; detail: string } {
   const e = error as {
@@ -26,14 +24,9 @@ function describe(error: unknown): { status?: number; detail: string } {
 }
 
 /** Repositories on GitHub (github.com or Enterprise), through its REST API. */
-export async function githubHost(options: {
-  integrations: ScmIntegrationRegistry;
-  host: string;
-  owner: string;
-  repo: string;
-  token?: string;
-  logger: LoggerService;
-}): Promise<RepositoryHost> {
+export async function githubHost(
+  options: HostOptions,
+): Promise<RepositoryHost> {
   const { integrations, host, owner, repo, logger } = options;
   if (!integrations.github.byHost(host)) {
     throw new InputError(

@@ -1,8 +1,6 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { ScmIntegrationRegistry } from '@backstage/integration';
 import { hostError } from './hostErrors';
-import { RepositoryHost, RepositorySettings } from './types';
+import { HostOptions, RepositoryHost, RepositorySettings } from './types';
 
 function messageOf(body: unknown): string {
   const message =
@@ -19,14 +17,7 @@ function messageOf(body: unknown): string {
 }
 
 /** Projects on GitLab (gitlab.com or self-managed), through its REST API v4. */
-export function gitlabHost(options: {
-  integrations: ScmIntegrationRegistry;
-  host: string;
-  owner: string;
-  repo: string;
-  token?: string;
-  logger: LoggerService;
-}): RepositoryHost {
+export function gitlabHost(options: HostOptions): RepositoryHost {
   const { integrations, host, owner, repo } = options;
   const integration = integrations.gitlab.byHost(host);
   if (!integration) {

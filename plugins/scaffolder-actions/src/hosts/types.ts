@@ -1,4 +1,17 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ScmIntegrationRegistry } from '@backstage/integration';
 import { GitAuth } from './git';
+
+/** What a GitHub or GitLab host needs to create `owner/repo`. */
+export type HostOptions = {
+  integrations: ScmIntegrationRegistry;
+  host: string;
+  owner: string;
+  repo: string;
+  /** The user's token; the integration's when absent. */
+  token?: string;
+  logger: LoggerService;
+};
 
 /** How the new repository is set up. */
 export type RepositorySettings = {
