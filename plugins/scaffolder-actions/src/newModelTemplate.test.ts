@@ -49,8 +49,8 @@ function templateEntity(): Entity {
 
 describe('the "New ML model" template through the scaffolder', () => {
   const dir = createMockDirectory();
-  const runner = mockCredentials.user('user:default/rita');
   let baseUrl: string;
+  let externalBaseUrl: string;
   let github: Awaited<ReturnType<typeof startFakeGithub>>;
   let gitlab: Awaited<ReturnType<typeof startFakeGitlab>>;
   let jira: JiraTestServer;
@@ -124,7 +124,10 @@ describe('the "New ML model" template through the scaffolder', () => {
         }),
       ],
     });
-    baseUrl = `http://localhost:${server.port()}`;
+    // Requests go to IPv4 loopback: "localhost" may resolve to another
+    // server on ::1. The backend's own URLs say localhost.
+    baseUrl = `http://127.0.0.1:${server.port()}`;
+    externalBaseUrl = `http://localhost:${server.port()}`;
   });
 
   afterAll(async () => {
@@ -223,7 +226,7 @@ describe('the "New ML model" template through the scaffolder', () => {
       validateGithubWorkflow(yaml.parse(files['.github/workflows/model.yaml'])),
     ).toBe(true);
 
-    const repoUrl = `${baseUrl}/api/scaffolder/local-git/churn-local.git`;
+    const repoUrl = `${externalBaseUrl}/api/scaffolder/local-git/churn-local.git`;
     expect(await registryModel('churn-local')).toMatchObject({
       name: 'churn-local',
       owner: 'group:default/data-science',
@@ -233,7 +236,12 @@ describe('the "New ML model" template through the scaffolder', () => {
     // The repository link clones.
     const clone = dir.resolve('clone');
     // Not execFileSync: the backend answering the clone runs in this process.
-    await promisify(execFile)('git', ['clone', '--quiet', repoUrl, clone]);
+    await promisify(execFile)('git', [
+      'clone',
+      '--quiet',
+      repoUrl.replace(externalBaseUrl, baseUrl),
+      clone,
+    ]);
     expect(fs.existsSync(path.join(clone, 'model', 'train.py'))).toBe(true);
     // A local repository is not readable by the catalog: no location.
     expect(addLocation).not.toHaveBeenCalled();
