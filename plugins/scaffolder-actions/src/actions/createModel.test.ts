@@ -29,12 +29,31 @@ describe('model-registry:model:create', () => {
     });
     await action().handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith('modelName', 'churn-predictor');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'model:default/churn-predictor',
+    );
 
     const model = await registry.getModel('churn-predictor', {
       credentials: user,
     });
     expect(model.links.repoUrl).toBe('https://github.com/acme/churn-predictor');
     expect(model.createdBy).toBe(user.principal.userEntityRef);
+  });
+
+  it('links the Jira project, and ignores the empty strings a template passes for unset parameters', async () => {
+    const ctx = createMockActionContext({
+      input: {
+        name: 'with-jira',
+        owner: 'group:default/data-science',
+        description: '',
+        repoUrl: '',
+        jiraProject: 'MLR',
+      },
+    });
+    await action().handler(ctx);
+    const model = await registry.getModel('with-jira', { credentials: user });
+    expect(model.links).toEqual({ jiraProject: 'MLR' });
   });
 
   it('rejects an invalid name before calling the registry', async () => {

@@ -1,4 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, ResponseError } from '@backstage/errors';
 import { describeInvalidModelName } from '@mlreg/plugin-model-registry-common';
 import { ModelRegistryService } from '@mlreg/plugin-model-registry-node';
@@ -38,19 +39,41 @@ export function createModelAction(options: { registry: ModelRegistryService }) {
           z.array(z.string(), { description: 'Tags of the model' }).optional(),
         repoUrl: z =>
           z.string({ description: 'URL of the model repository' }).optional(),
+        jiraProject: z =>
+          z
+            .string({ description: 'Key of the Jira project of the model' })
+            .optional(),
       },
       output: {
         modelName: z =>
           z.string({ description: 'Name of the registered model' }),
+        entityRef: z =>
+          z.string({
+            description:
+              'Catalog entity ref of the model, e.g. model:default/churn-predictor',
+          }),
       },
     },
     async handler(ctx) {
-      const { name, repoUrl, ...rest } = ctx.input;
+      // A template passes an unset parameter as an empty string.
+      const given = Object.fromEntries(
+        Object.entries(ctx.input).filter(([, v]) => v !== ''),
+      ) as typeof ctx.input;
+      const { name, repoUrl, jiraProject, ...rest } = given;
       const invalid = describeInvalidModelName(name);
       if (invalid) throw new InputError(invalid);
+      const entityRef = stringifyEntityRef({ kind: 'model', name });
+      const links =
+        repoUrl || jiraProject
+          ? {
+              ...(repoUrl ? { repoUrl } : {}),
+              ...(jiraProject ? { jiraProject } : {}),
+            }
+          : undefined;
       if (ctx.isDryRun) {
         ctx.logger.info(`Dry run: would register model ${name}`);
         ctx.output('modelName', name);
+        ctx.output('entityRef', entityRef);
         return;
       }
       const model = await ctx.checkpoint({
@@ -59,7 +82,7 @@ export function createModelAction(options: { registry: ModelRegistryService }) {
           try {
             // As the user who runs the template, with their permissions.
             const created = await registry.createModel(
-              { name, ...rest, links: repoUrl ? { repoUrl } : undefined },
+              { name, ...rest, links },
               { credentials: await ctx.getInitiatorCredentials() },
             );
             return { name: created.name };
@@ -75,6 +98,7 @@ export function createModelAction(options: { registry: ModelRegistryService }) {
       });
       ctx.logger.info(`Registered model ${model.name}`);
       ctx.output('modelName', model.name);
+      ctx.output('entityRef', entityRef);
     },
   });
 }

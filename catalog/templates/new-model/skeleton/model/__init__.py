@@ -1,0 +1,1 @@
+"""Training code of ${{ values.name }}."""
