@@ -53,6 +53,10 @@ backend.add(import('@mlreg/plugin-model-registry-backend'));
 backend.add(import('@mlreg/plugin-catalog-backend-module-model-registry'));
 backend.add(import('@mlreg/plugin-search-backend-module-model-registry'));
 backend.add(import('@mlreg/plugin-scaffolder-backend-module-model-registry'));
+// Model Registry integrations: each is optional and installs on its own
+backend.add(
+  import('@mlreg/plugin-model-registry-backend-module-notifications'),
+);
 
 // Example registry contents for the embedded default (modelRegistry.exampleData)
 backend.add(import('./modules/exampleRegistryData'));

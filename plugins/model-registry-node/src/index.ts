@@ -10,3 +10,4 @@ export * from './deploymentTargets';
 export * from './monitoringSources';
 export * from './registryService';
 export * from './routing';
+export * from './describe';

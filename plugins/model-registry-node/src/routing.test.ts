@@ -3,10 +3,7 @@ import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  createModelEventRouter,
-  readModelEventRoutingConfig,
-} from './routing';
+import { createModelEventRouter, readModelEventRoutingConfig } from './routing';
 
 function model(
   name: string,
@@ -219,12 +216,22 @@ describe('readModelEventRoutingConfig', () => {
   });
 
   it.each([
-    [{ rules: [{ events: ['nope'], notify: ['a'] }] }, /unknown event type "nope"/],
     [
-      { rules: [{ events: ['drift.detected'], models: ['Bad_Name'], notify: ['a'] }] },
+      { rules: [{ events: ['nope'], notify: ['a'] }] },
+      /unknown event type "nope"/,
+    ],
+    [
+      {
+        rules: [
+          { events: ['drift.detected'], models: ['Bad_Name'], notify: ['a'] },
+        ],
+      },
       /rules\[0\]\.models/,
     ],
-    [{ rules: [{ events: ['drift.detected'] }] }, /names neither notify nor slackChannels/],
+    [
+      { rules: [{ events: ['drift.detected'] }] },
+      /names neither notify nor slackChannels/,
+    ],
     [
       { rules: [{ events: ['drift.detected'], notify: ['group:default/'] }] },
       /rules\[0\]\.notify/,

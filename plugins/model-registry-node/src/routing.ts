@@ -194,7 +194,10 @@ export function createModelEventRouter(options: {
     : { rules: [], cacheTtlMs: DEFAULT_CACHE_TTL_MS };
   const rules = options.routing?.rules ?? fromConfig.rules;
   const cacheTtlMs = options.routing?.cacheTtlMs ?? fromConfig.cacheTtlMs;
-  const cache = new Map<string, { until: number; places: Promise<ModelPlaces> }>();
+  const cache = new Map<
+    string,
+    { until: number; places: Promise<ModelPlaces> }
+  >();
 
   async function fromCatalog(model: string): Promise<ModelPlaces | undefined> {
     const credentials = await auth.getOwnServiceCredentials();
@@ -202,7 +205,10 @@ export function createModelEventRouter(options: {
     const { items } = await catalog.getEntities(
       {
         filter: [
-          { ...kind, [`metadata.annotations.${ANNOTATION_MODEL_REGISTRY_NAME}`]: model },
+          {
+            ...kind,
+            [`metadata.annotations.${ANNOTATION_MODEL_REGISTRY_NAME}`]: model,
+          },
           { ...kind, 'spec.registryName': model },
           { ...kind, 'metadata.name': model },
         ],
@@ -261,7 +267,10 @@ export function createModelEventRouter(options: {
       };
     } catch (error) {
       // A deleted model has no owner any more: its events go to the rules.
-      if (isError(error) && (error as { statusCode?: number }).statusCode === 404) {
+      if (
+        isError(error) &&
+        (error as { statusCode?: number }).statusCode === 404
+      ) {
         return {};
       }
       throw error;
