@@ -36,6 +36,18 @@ export interface OutboxDispatcherOptions {
   leaseMs?: number;
 }
 
+/**
+ * How long the receiver asked to wait before the next attempt: the
+ * `retryAfterMs` of a `ModelRegistryDeliveryRetryAfterError` (checked by
+ * shape, whichever copy of the node package threw it), else 0.
+ */
+function retryAfterMs(error: unknown): number {
+  const value = (error as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0
+    ? value
+    : 0;
+}
+
 /** See {@link OutboxDispatcherOptions.leaseMs}. */
 export const DEFAULT_LEASE_MS = 2 * 60_000;
 
@@ -185,9 +197,9 @@ export class OutboxDispatcher {
           counts.dead += 1;
           continue;
         }
-        const delay = Math.min(
-          retry.baseDelayMs * 2 ** (attempts - 1),
-          retry.maxDelayMs,
+        const delay = Math.max(
+          Math.min(retry.baseDelayMs * 2 ** (attempts - 1), retry.maxDelayMs),
+          retryAfterMs(error),
         );
         await this.db.read.outbox.markFailed(delivery.seq, subscriber.id, {
           attempts,
