@@ -57,6 +57,7 @@ backend.add(import('@mlreg/plugin-scaffolder-backend-module-model-registry'));
 backend.add(
   import('@mlreg/plugin-model-registry-backend-module-notifications'),
 );
+backend.add(import('@mlreg/plugin-model-registry-backend-module-slack'));
 
 // Example registry contents for the embedded default (modelRegistry.exampleData)
 backend.add(import('./modules/exampleRegistryData'));
