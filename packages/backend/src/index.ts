@@ -58,6 +58,7 @@ backend.add(
   import('@mlreg/plugin-model-registry-backend-module-notifications'),
 );
 backend.add(import('@mlreg/plugin-model-registry-backend-module-slack'));
+backend.add(import('@mlreg/plugin-model-registry-backend-module-webhooks'));
 
 // Example registry contents for the embedded default (modelRegistry.exampleData)
 backend.add(import('./modules/exampleRegistryData'));
