@@ -60,6 +60,7 @@ backend.add(
 backend.add(import('@mlreg/plugin-model-registry-backend-module-slack'));
 backend.add(import('@mlreg/plugin-model-registry-backend-module-webhooks'));
 backend.add(import('@mlreg/plugin-model-registry-backend-module-github'));
+backend.add(import('@mlreg/plugin-model-registry-backend-module-jira'));
 
 // Example registry contents for the embedded default (modelRegistry.exampleData)
 backend.add(import('./modules/exampleRegistryData'));

@@ -232,20 +232,29 @@ export function createModelEventRouter(options: {
             }),
           )
         : undefined;
-    const owner = ownerRef
-      ? await catalog.getEntityByRef(ownerRef, { credentials })
-      : undefined;
-    const ownerAnnotations = owner?.metadata.annotations ?? {};
     return {
       entityRef: stringifyEntityRef(entity),
       entityPath: entityPath(entity),
       owner: ownerRef,
-      slackChannel:
-        annotations[ANNOTATION_SLACK_CHANNEL] ??
-        ownerAnnotations[ANNOTATION_SLACK_CHANNEL],
+      slackChannel: annotations[ANNOTATION_SLACK_CHANNEL],
+      jiraProjectKey: annotations[ANNOTATION_JIRA_PROJECT_KEY],
+    };
+  }
+
+  /** Fills what the model does not name from its owner's annotations. */
+  async function withOwnerPlaces(found: ModelPlaces): Promise<ModelPlaces> {
+    if (!found.owner || (found.slackChannel && found.jiraProjectKey)) {
+      return found;
+    }
+    const owner = await catalog.getEntityByRef(found.owner, {
+      credentials: await auth.getOwnServiceCredentials(),
+    });
+    const annotations = owner?.metadata.annotations ?? {};
+    return {
+      ...found,
+      slackChannel: found.slackChannel ?? annotations[ANNOTATION_SLACK_CHANNEL],
       jiraProjectKey:
-        annotations[ANNOTATION_JIRA_PROJECT_KEY] ??
-        ownerAnnotations[ANNOTATION_JIRA_PROJECT_KEY],
+        found.jiraProjectKey ?? annotations[ANNOTATION_JIRA_PROJECT_KEY],
     };
   }
 
@@ -281,9 +290,9 @@ export function createModelEventRouter(options: {
     const now = Date.now();
     const hit = cache.get(model);
     if (hit && hit.until > now) return hit.places;
-    const lookup = fromCatalog(model).then(
-      found => found ?? fromRegistry(model),
-    );
+    const lookup = fromCatalog(model)
+      .then(found => found ?? fromRegistry(model))
+      .then(withOwnerPlaces);
     cache.set(model, { until: now + cacheTtlMs, places: lookup });
     // A failed lookup is not remembered: the retry asks again.
     lookup.catch(() => cache.delete(model));
