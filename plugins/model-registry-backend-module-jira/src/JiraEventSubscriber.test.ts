@@ -79,10 +79,18 @@ describe.each(databases.eachSupportedId())('Jira subscriber (%s)', id => {
 
   it('keeps one incident per model and environment while it is open, comments on recovery', async () => {
     const { subscriber, store } = await setUp();
-    await subscriber.deliver(event('drift.detected', { version: 3, environment: 'prod' }));
-    await subscriber.deliver(event('monitor.breached', { version: 3, environment: 'prod' }));
-    await subscriber.deliver(event('drift.detected', { version: 3, environment: 'staging' }));
-    await subscriber.deliver(event('monitor.recovered', { version: 3, environment: 'prod' }));
+    await subscriber.deliver(
+      event('drift.detected', { version: 3, environment: 'prod' }),
+    );
+    await subscriber.deliver(
+      event('monitor.breached', { version: 3, environment: 'prod' }),
+    );
+    await subscriber.deliver(
+      event('drift.detected', { version: 3, environment: 'staging' }),
+    );
+    await subscriber.deliver(
+      event('monitor.recovered', { version: 3, environment: 'prod' }),
+    );
 
     expect(issues().map(i => [i.key, i.issueType, i.summary])).toEqual([
       ['MLR-1', 'Bug', 'Incident: Monitor breached: fraud v3 in prod'],
@@ -90,7 +98,11 @@ describe.each(databases.eachSupportedId())('Jira subscriber (%s)', id => {
     ]);
     const prod = server.issues.get('MLR-1')!;
     expect(prod.labels).toEqual(
-      expect.arrayContaining(['mlreg-incident', 'mlreg-model-fraud', 'mlreg-env-prod']),
+      expect.arrayContaining([
+        'mlreg-incident',
+        'mlreg-model-fraud',
+        'mlreg-env-prod',
+      ]),
     );
     expect(JSON.stringify(prod.description)).toContain(
       'https://portal.example/catalog/default/model/fraud',
@@ -106,7 +118,9 @@ describe.each(databases.eachSupportedId())('Jira subscriber (%s)', id => {
 
     // Done in Jira: the next breach opens a new incident.
     prod.status = 'Done';
-    await subscriber.deliver(event('monitor.breached', { version: 4, environment: 'prod' }));
+    await subscriber.deliver(
+      event('monitor.breached', { version: 4, environment: 'prod' }),
+    );
     expect(issues()).toHaveLength(3);
     expect((await store.get('fraud', 'incident', 'prod'))?.key).toBe('MLR-3');
   });
@@ -164,7 +178,9 @@ describe('readIssueTypes', () => {
   it('refuses an empty issue type', () => {
     expect(() =>
       readIssueTypes(
-        new ConfigReader({ modelRegistry: { jira: { issueTypes: { incident: ' ' } } } }),
+        new ConfigReader({
+          modelRegistry: { jira: { issueTypes: { incident: ' ' } } },
+        }),
       ),
     ).toThrow('modelRegistry.jira.issueTypes.incident must not be empty');
   });

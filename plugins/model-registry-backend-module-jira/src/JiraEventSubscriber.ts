@@ -57,12 +57,17 @@ function describe(
   return adf.doc(
     adf.paragraph(intro),
     adf.bulletList(
-      ...facts.map(f => [adf.strong(`${f.label}: `), adf.text(f.value)]),
+      ...facts.map(f => [
+        adf.paragraph(adf.strong(`${f.label}: `), adf.text(f.value)),
+      ]),
     ),
     ...(recipients.entityPath
       ? [
           adf.paragraph(
-            adf.link('Open the model in Backstage', `${portalUrl}${recipients.entityPath}`),
+            adf.link(
+              'Open the model in Backstage',
+              `${portalUrl}${recipients.entityPath}`,
+            ),
           ),
         ]
       : []),
@@ -116,7 +121,12 @@ export function createJiraEventSubscriber(options: {
     return { key: created.key, url: created.url };
   }
 
-  async function epicOf(model: string, project: string, event: ModelRegistryEvent, retried: boolean) {
+  async function epicOf(
+    model: string,
+    project: string,
+    event: ModelRegistryEvent,
+    retried: boolean,
+  ) {
     const stored = await store.get(model, 'epic', '-');
     if (stored) return stored.key;
     const modelLabel = `mlreg-model-${label(model)}`;
@@ -133,7 +143,13 @@ export function createJiraEventSubscriber(options: {
           description: `Work on the registry model ${model}.`,
           labels: ['mlreg', modelLabel],
         });
-    await store.put({ model, kind: 'epic', subject: '-', ...epic, state: 'open' });
+    await store.put({
+      model,
+      kind: 'epic',
+      subject: '-',
+      ...epic,
+      state: 'open',
+    });
     return epic.key;
   }
 
@@ -143,7 +159,8 @@ export function createJiraEventSubscriber(options: {
     const status = issue.fields.status as
       | { name?: string; statusCategory?: { key?: string } }
       | undefined;
-    if (status?.statusCategory?.key) return status.statusCategory.key !== 'done';
+    if (status?.statusCategory?.key)
+      return status.statusCategory.key !== 'done';
     // Servers that leave out the category: the usual names of done.
     return !['done', 'closed', 'resolved'].includes(
       (status?.name ?? '').toLowerCase(),
@@ -173,25 +190,43 @@ export function createJiraEventSubscriber(options: {
           projectKey: project,
           issueType: issueTypes.version,
           summary: `Validate and deploy ${model} v${subject}`,
-          description: describe(event, recipients, portalUrl,
-            'A new version was registered: validate it against the current production version, then request its promotion and deployment.'),
+          description: describe(
+            event,
+            recipients,
+            portalUrl,
+            'A new version was registered: validate it against the current production version, then request its promotion and deployment.',
+          ),
           labels: ['mlreg', `mlreg-model-${label(model)}`],
           parentKey: epic,
         });
-        await store.put({ model, kind: 'version', subject, ...issue, state: 'open' });
+        await store.put({
+          model,
+          kind: 'version',
+          subject,
+          ...issue,
+          state: 'open',
+        });
         key = issue.key;
       } else {
         const environment = f.environment ?? '-';
         const incident = await store.get(model, 'incident', environment);
         if (event.type === 'monitor.recovered') {
           if (incident && incident.state === 'open') {
-            await jira.addComment(incident.key, describe(event, recipients, portalUrl, `Recovered: ${title}`));
+            await jira.addComment(
+              incident.key,
+              describe(event, recipients, portalUrl, `Recovered: ${title}`),
+            );
             await store.put({ ...incident, state: 'recovered' });
             key = incident.key;
           }
         } else if (incident && (await isOpen(incident.key))) {
-          await jira.addComment(incident.key, describe(event, recipients, portalUrl, `Again: ${title}`));
-          await jira.updateIssue(incident.key, { summary: `Incident: ${title}` });
+          await jira.addComment(
+            incident.key,
+            describe(event, recipients, portalUrl, `Again: ${title}`),
+          );
+          await jira.updateIssue(incident.key, {
+            summary: `Incident: ${title}`,
+          });
           await store.put({ ...incident, state: 'open' });
           key = incident.key;
         } else {
@@ -199,11 +234,26 @@ export function createJiraEventSubscriber(options: {
             projectKey: project,
             issueType: issueTypes.incident,
             summary: `Incident: ${title}`,
-            description: describe(event, recipients, portalUrl,
-              'The registry detected a problem with a deployed model. Further occurrences are added as comments until the issue is done.'),
-            labels: ['mlreg', 'mlreg-incident', `mlreg-model-${label(model)}`, `mlreg-env-${label(environment)}`],
+            description: describe(
+              event,
+              recipients,
+              portalUrl,
+              'The registry detected a problem with a deployed model. Further occurrences are added as comments until the issue is done.',
+            ),
+            labels: [
+              'mlreg',
+              'mlreg-incident',
+              `mlreg-model-${label(model)}`,
+              `mlreg-env-${label(environment)}`,
+            ],
           });
-          await store.put({ model, kind: 'incident', subject: environment, ...issue, state: 'open' });
+          await store.put({
+            model,
+            kind: 'incident',
+            subject: environment,
+            ...issue,
+            state: 'open',
+          });
           key = issue.key;
         }
       }

@@ -26,13 +26,21 @@ export interface StoredJiraIssue {
 
 /** The issues the Jira module created and the events it handled. */
 export interface JiraIssueStore {
-  get(model: string, kind: JiraIssueKind, subject: string): Promise<StoredJiraIssue | undefined>;
+  get(
+    model: string,
+    kind: JiraIssueKind,
+    subject: string,
+  ): Promise<StoredJiraIssue | undefined>;
   /** Creates or replaces the issue of (model, kind, subject). */
   put(issue: Omit<StoredJiraIssue, 'updatedAt'>): Promise<void>;
   listByModel(model: string): Promise<StoredJiraIssue[]>;
   /** `done`, `started` (a previous attempt began), or undefined. */
   eventState(eventId: string): Promise<'done' | 'started' | undefined>;
-  markEvent(eventId: string, state: 'done' | 'started', issueKey?: string): Promise<void>;
+  markEvent(
+    eventId: string,
+    state: 'done' | 'started',
+    issueKey?: string,
+  ): Promise<void>;
   prune(before: Date): Promise<number>;
 }
 
@@ -57,7 +65,9 @@ const fromRow = (row: Row): StoredJiraIssue => ({
 });
 
 export class DatabaseJiraIssueStore implements JiraIssueStore {
-  static async create(database: DatabaseService): Promise<DatabaseJiraIssueStore> {
+  static async create(
+    database: DatabaseService,
+  ): Promise<DatabaseJiraIssueStore> {
     const client = await database.getClient();
     if (!database.migrations?.skip) {
       await client.migrate.latest({
@@ -106,7 +116,11 @@ export class DatabaseJiraIssueStore implements JiraIssueStore {
     return row?.state as 'done' | 'started' | undefined;
   }
 
-  async markEvent(eventId: string, state: 'done' | 'started', issueKey?: string) {
+  async markEvent(
+    eventId: string,
+    state: 'done' | 'started',
+    issueKey?: string,
+  ) {
     await this.db('model_registry_jira_events')
       .insert({
         event_id: eventId,
@@ -119,6 +133,8 @@ export class DatabaseJiraIssueStore implements JiraIssueStore {
   }
 
   async prune(before: Date) {
-    return this.db('model_registry_jira_events').where('updated_at', '<', before).delete();
+    return this.db('model_registry_jira_events')
+      .where('updated_at', '<', before)
+      .delete();
   }
 }

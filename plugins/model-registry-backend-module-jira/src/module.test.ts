@@ -72,7 +72,12 @@ describe('Jira module', () => {
       await new Promise(resolve => setTimeout(resolve, 100));
     }
     expect(
-      [...jira.issues.values()].map(i => [i.key, i.issueType, i.summary, i.parentKey]),
+      [...jira.issues.values()].map(i => [
+        i.key,
+        i.issueType,
+        i.summary,
+        i.parentKey,
+      ]),
     ).toEqual([
       ['MLR-1', 'Epic', 'Model fraud', undefined],
       ['MLR-2', 'Task', 'Validate and deploy fraud v1', 'MLR-1'],
@@ -83,11 +88,23 @@ describe('Jira module', () => {
       .set('Authorization', auth)
       .expect(200);
     expect(listed.body.items).toEqual([
-      expect.objectContaining({ kind: 'epic', key: 'MLR-1', url: `${jira.baseUrl}/browse/MLR-1` }),
-      expect.objectContaining({ kind: 'version', version: 1, key: 'MLR-2', state: 'open' }),
+      expect.objectContaining({
+        kind: 'epic',
+        key: 'MLR-1',
+        url: `${jira.baseUrl}/browse/MLR-1`,
+      }),
+      expect.objectContaining({
+        kind: 'version',
+        version: 1,
+        key: 'MLR-2',
+        state: 'open',
+      }),
       expect.objectContaining({ kind: 'version', version: 2, key: 'MLR-3' }),
     ]);
-    await api.get('/api/model-registry/jira/issues').set('Authorization', auth).expect(400);
+    await api
+      .get('/api/model-registry/jira/issues')
+      .set('Authorization', auth)
+      .expect(400);
     await api
       .get('/api/model-registry/jira/issues?model=Bad_Name')
       .set('Authorization', auth)

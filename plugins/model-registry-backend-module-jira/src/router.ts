@@ -38,7 +38,9 @@ export function createJiraRouter(options: {
       { credentials },
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`not allowed: ${modelReadPermission.name} is required`);
+      throw new NotAllowedError(
+        `not allowed: ${modelReadPermission.name} is required`,
+      );
     }
     const issues = await options.store.listByModel(model as string);
     res.json({

@@ -100,7 +100,9 @@ describe.each(databases.eachSupportedId())('Slack subscriber (%s)', id => {
     const { subscriber } = await setUp();
     const prod = { version: 3, environment: 'prod' };
     await subscriber.deliver(event('drift.detected', prod));
-    await subscriber.deliver(event('drift.detected', { version: 3, environment: 'staging' }));
+    await subscriber.deliver(
+      event('drift.detected', { version: 3, environment: 'staging' }),
+    );
     await subscriber.deliver(event('monitor.breached', prod));
     await subscriber.deliver(event('monitor.recovered', prod));
     await subscriber.deliver(event('drift.detected', prod));
@@ -132,7 +134,9 @@ describe.each(databases.eachSupportedId())('Slack subscriber (%s)', id => {
 
   it('posts events of models without a channel to the default channel', async () => {
     const { subscriber } = await setUp();
-    await subscriber.deliver(event('version.registered', { version: 1 }, 'churn'));
+    await subscriber.deliver(
+      event('version.registered', { version: 1 }, 'churn'),
+    );
     expect(slack.messages).toEqual([
       expect.objectContaining({ channelName: '#ml-registry' }),
     ]);
@@ -176,7 +180,10 @@ describe('readSlackConfig', () => {
   it.each([
     [{}, /Missing required config value at 'modelRegistry.slack.token'/],
     [{ token: ' ' }, /token must not be empty/],
-    [{ token: 'x', events: ['version.nope'] }, /unknown event type "version.nope"/],
+    [
+      { token: 'x', events: ['version.nope'] },
+      /unknown event type "version.nope"/,
+    ],
     [{ token: 'x', apiUrl: 'ftp://slack' }, /apiUrl must be an http\(s\) URL/],
   ])('refuses %j', (slack, message) => {
     expect(() => read(slack)).toThrow(message);

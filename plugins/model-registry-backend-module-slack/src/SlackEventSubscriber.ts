@@ -48,12 +48,16 @@ export function readSlackConfig(config: Config): SlackConfig | undefined {
   const events = slack.getOptionalStringArray('events') ?? DEFAULT_SLACK_EVENTS;
   for (const type of events) {
     if (!(MODEL_REGISTRY_EVENT_TYPES as readonly string[]).includes(type)) {
-      throw new Error(`modelRegistry.slack.events: unknown event type "${type}"`);
+      throw new Error(
+        `modelRegistry.slack.events: unknown event type "${type}"`,
+      );
     }
   }
   const apiUrl = slack.getOptionalString('apiUrl');
   if (apiUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(apiUrl)) {
-    throw new Error(`modelRegistry.slack.apiUrl must be an http(s) URL, got "${apiUrl}"`);
+    throw new Error(
+      `modelRegistry.slack.apiUrl must be an http(s) URL, got "${apiUrl}"`,
+    );
   }
   return {
     token,

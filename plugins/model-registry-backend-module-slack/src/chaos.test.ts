@@ -3,7 +3,10 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { startJiraTestServer } from '@mlreg/jira-client/testUtils';
-import { MODEL, startIntegratedRegistry } from './__testUtils__/startIntegratedRegistry';
+import {
+  MODEL,
+  startIntegratedRegistry,
+} from './__testUtils__/startIntegratedRegistry';
 import { startSlackTestServer } from './testUtils';
 
 jest.setTimeout(600_000);
@@ -20,7 +23,11 @@ function random(seed: number) {
   };
 }
 
-async function waitFor(what: string, probe: () => Promise<boolean> | boolean, ms = 300_000) {
+async function waitFor(
+  what: string,
+  probe: () => Promise<boolean> | boolean,
+  ms = 300_000,
+) {
   const until = Date.now() + ms;
   while (!(await probe())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
@@ -38,7 +45,9 @@ describe.each(databases.eachSupportedId())('chaos (%s)', id => {
       fault: () => {
         if (roll() >= 0.3) return undefined;
         slackFaults += 1;
-        return roll() < 0.5 ? { status: 429, retryAfterSeconds: 1 } : { status: 500 };
+        return roll() < 0.5
+          ? { status: 429, retryAfterSeconds: 1 }
+          : { status: 500 };
       },
     });
     const jira = await startJiraTestServer({
@@ -55,7 +64,11 @@ describe.each(databases.eachSupportedId())('chaos (%s)', id => {
       artifactDir: createMockDirectory().path,
       slackApiUrl: slack.apiUrl,
       jiraBaseUrl: jira.baseUrl,
-      retry: { maxAttempts: 100, baseDelay: { milliseconds: 50 }, maxDelay: { seconds: 1 } },
+      retry: {
+        maxAttempts: 100,
+        baseDelay: { milliseconds: 50 },
+        maxDelay: { seconds: 1 },
+      },
     };
     const versionIssues = () =>
       [...jira.issues.values()].filter(i => i.issueType === 'Task');
@@ -66,7 +79,10 @@ describe.each(databases.eachSupportedId())('chaos (%s)', id => {
 
     // Two restarts while deliveries are under way.
     for (const after of [EVENTS * 0.25, EVENTS * 0.6]) {
-      await waitFor(`${after} Slack messages`, () => slack.messages.length >= after);
+      await waitFor(
+        `${after} Slack messages`,
+        () => slack.messages.length >= after,
+      );
       await registry.backend.stop();
       registry = await startIntegratedRegistry(options);
     }
@@ -87,7 +103,9 @@ describe.each(databases.eachSupportedId())('chaos (%s)', id => {
     const summaries = versionIssues().map(i => i.summary);
     expect(summaries).toHaveLength(EVENTS);
     expect(new Set(summaries).size).toBe(EVENTS);
-    expect([...jira.issues.values()].filter(i => i.issueType === 'Epic')).toHaveLength(1);
+    expect(
+      [...jira.issues.values()].filter(i => i.issueType === 'Epic'),
+    ).toHaveLength(1);
     // The delivery log says the same: everything delivered, nothing dead or pending.
     const log = await registry.subscribers();
     expect(log.slack).toEqual({ pending: 0, delivered: EVENTS, dead: 0 });

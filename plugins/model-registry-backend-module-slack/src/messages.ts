@@ -73,7 +73,11 @@ export function slackMessage(
   const blocks: KnownBlock[] = [
     {
       type: 'header',
-      text: { type: 'plain_text', text: clip(heading, HEADER_MAX), emoji: true },
+      text: {
+        type: 'plain_text',
+        text: clip(heading, HEADER_MAX),
+        emoji: true,
+      },
     },
   ];
   if (facts.length > 0) {

@@ -15,7 +15,10 @@ import { SlackTestFault, startSlackTestServer } from './testUtils';
 
 jest.setTimeout(90_000);
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>) {
+async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+) {
   const until = Date.now() + 30_000;
   for (;;) {
     const value = await probe();
@@ -40,7 +43,11 @@ describe('Slack module', () => {
               apiVersion: 'mlreg.io/v1alpha1',
               kind: 'Model',
               metadata: { name: 'fraud', namespace: 'default' },
-              spec: { type: 'classification', lifecycle: 'production', owner: 'risk' },
+              spec: {
+                type: 'classification',
+                lifecycle: 'production',
+                owner: 'risk',
+              },
             },
             {
               apiVersion: 'backstage.io/v1alpha1',
@@ -154,7 +161,9 @@ describe('Slack module', () => {
       .set('Authorization', auth)
       .expect(200);
     await waitFor('the replay', async () =>
-      (await deliveries()).every(d => d.status === 'delivered') ? true : undefined,
+      (await deliveries()).every(d => d.status === 'delivered')
+        ? true
+        : undefined,
     );
     expect(slack.messages).toHaveLength(2);
 
@@ -171,7 +180,10 @@ describe('Slack module', () => {
       const all = await deliveries();
       return all[0].status === 'delivered' ? all : undefined;
     });
-    expect(third).toMatchObject({ eventType: 'version.registered', attempts: 1 });
+    expect(third).toMatchObject({
+      eventType: 'version.registered',
+      attempts: 1,
+    });
     expect(slack.messages[2]).toMatchObject({
       text: 'Version registered: fraud v2',
       threadTs: undefined,

@@ -27,7 +27,11 @@ export async function startIntegratedRegistry(options: {
   artifactDir: string;
   slackApiUrl: string;
   jiraBaseUrl: string;
-  retry?: Record<string, unknown>;
+  retry?: {
+    maxAttempts: number;
+    baseDelay: { milliseconds: number };
+    maxDelay: { seconds: number };
+  };
 }) {
   const backend = await startTestBackend({
     features: [

@@ -121,8 +121,7 @@ export async function startSlackTestServer(
   ): Record<string, unknown> & { ok: boolean } {
     const channelName = String(args.channel ?? '');
     const channel =
-      ids.get(channelName) ??
-      [...ids.values()].find(id => id === channelName);
+      ids.get(channelName) ?? [...ids.values()].find(id => id === channelName);
     if (!channel) return { ok: false, error: 'channel_not_found' };
     let blocks: Array<Record<string, any>> | undefined;
     if (args.blocks !== undefined) {
@@ -168,7 +167,12 @@ export async function startSlackTestServer(
       ok: true,
       channel,
       ts,
-      message: { type: 'message', text: args.text, ts, thread_ts: args.thread_ts },
+      message: {
+        type: 'message',
+        text: args.text,
+        ts,
+        thread_ts: args.thread_ts,
+      },
     };
   }
 
@@ -179,14 +183,21 @@ export async function startSlackTestServer(
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
       calls.push(method);
       const reply = (status: number, body: unknown, headers = {}) => {
-        res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+        res.writeHead(status, {
+          'Content-Type': 'application/json',
+          ...headers,
+        });
         res.end(JSON.stringify(body));
       };
       const fault = options.fault?.(method);
       if (fault?.status === 429) {
-        reply(429, { ok: false, error: 'ratelimited' }, {
-          'Retry-After': String(fault.retryAfterSeconds),
-        });
+        reply(
+          429,
+          { ok: false, error: 'ratelimited' },
+          {
+            'Retry-After': String(fault.retryAfterSeconds),
+          },
+        );
         return;
       }
       if (fault && fault.status !== 200) {
