@@ -55,6 +55,14 @@ backend.add(import('@mlreg/plugin-search-backend-module-model-registry'));
 backend.add(import('@mlreg/plugin-scaffolder-backend-module-model-registry'));
 // optional: registry metrics for Prometheus, PromQL and Alertmanager alerts in
 backend.add(import('@mlreg/plugin-model-registry-backend-module-prometheus'));
+// Model Registry integrations: each is optional and installs on its own
+backend.add(
+  import('@mlreg/plugin-model-registry-backend-module-notifications'),
+);
+backend.add(import('@mlreg/plugin-model-registry-backend-module-slack'));
+backend.add(import('@mlreg/plugin-model-registry-backend-module-webhooks'));
+backend.add(import('@mlreg/plugin-model-registry-backend-module-github'));
+backend.add(import('@mlreg/plugin-model-registry-backend-module-jira'));
 
 // Example registry contents for the embedded default (modelRegistry.exampleData)
 backend.add(import('./modules/exampleRegistryData'));

@@ -22,9 +22,22 @@ export const MODEL_REGISTRY_EVENT_TYPES = [
   'alias.moved',
   'alias.deleted',
   'kpi.updated',
+<<<<<<< HEAD
   'drift.reference-set',
   'drift.batch-received',
   'drift.checked',
+=======
+  // Emitted by the promotion, deployment, drift and monitoring features; the
+  // names live here so that emitters and subscribers share them. Payloads
+  // carry `version` and, where one applies, `environment` (see below).
+  'promotion.requested',
+  'promotion.approved',
+  'promotion.rejected',
+  'deployment.started',
+  'deployment.succeeded',
+  'deployment.failed',
+  'deployment.rolled-back',
+>>>>>>> collab
   'drift.detected',
   'monitor.breached',
   'monitor.recovered',
@@ -33,6 +46,23 @@ export const MODEL_REGISTRY_EVENT_TYPES = [
 /** The type of a registry event, e.g. `alias.moved`. */
 export type ModelRegistryEventType =
   (typeof MODEL_REGISTRY_EVENT_TYPES)[number];
+
+/**
+ * Payload fields subscribers read when an event carries them, beside
+ * `actor`: `version` (number) for version, promotion and deployment events;
+ * `alias` for alias and promotion events; `environment` (name) for
+ * deployment, drift and monitor events; `reason` or `comment` (text) for
+ * rejections, failures and breaches; `requestId` for promotions.
+ */
+export interface ModelRegistryEventPayloadFields {
+  actor: string;
+  version?: number;
+  alias?: string;
+  environment?: string;
+  reason?: string;
+  comment?: string;
+  requestId?: string;
+}
 
 /** A domain event, as handed to subscribers. */
 export interface ModelRegistryEvent {

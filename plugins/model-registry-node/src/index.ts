@@ -9,3 +9,5 @@ export * from './subscribers';
 export * from './deploymentTargets';
 export * from './monitoringSources';
 export * from './registryService';
+export * from './routing';
+export * from './describe';

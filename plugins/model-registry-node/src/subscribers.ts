@@ -55,8 +55,29 @@ export interface ModelRegistryEventSubscriber {
    * field by field.
    */
   retry?: Partial<ModelRegistryRetryPolicy>;
-  /** Delivers one event; throwing schedules a retry. */
+  /**
+   * Delivers one event; throwing schedules a retry. Throw a
+   * {@link ModelRegistryDeliveryRetryAfterError} when the receiver said
+   * when to try again (e.g. HTTP 429 with `Retry-After`).
+   */
   deliver(event: ModelRegistryEvent): Promise<void>;
+}
+
+/**
+ * A failed delivery whose receiver said when to try again: the registry
+ * retries no sooner than `retryAfterMs` from now (or later, if its backoff
+ * asks for more). It counts as an attempt like any other failure.
+ *
+ * @public
+ */
+export class ModelRegistryDeliveryRetryAfterError extends Error {
+  readonly retryAfterMs: number;
+
+  constructor(message: string, retryAfterMs: number) {
+    super(message);
+    this.name = 'ModelRegistryDeliveryRetryAfterError';
+    this.retryAfterMs = Math.max(0, retryAfterMs);
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import {
+  ModelRegistryDeliveryRetryAfterError,
   ModelRegistryEvent,
   ModelRegistryEventSubscriber,
 } from '@mlreg/plugin-model-registry-node';
@@ -205,6 +206,39 @@ describe.each(databases.eachSupportedId())(
       const delay = new Date(row.next_attempt_at).getTime() - Date.now();
       expect(delay).toBeLessThanOrEqual(2_500);
       expect(delay).toBeGreaterThan(2_000);
+    });
+
+    it('waits at least as long as the receiver asked (Retry-After), however short the backoff', async () => {
+      let retryAfterMs = 30_000;
+      const limited: ModelRegistryEventSubscriber = {
+        id: 'limited',
+        retry: { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 8_000 },
+        async deliver() {
+          throw new ModelRegistryDeliveryRetryAfterError(
+            'rate limited',
+            retryAfterMs,
+          );
+        },
+      };
+      const d = dispatcher([limited]);
+      await writeEvent(db, 1);
+      await d.dispatch();
+      const delayOf = async () =>
+        new Date((await deliveryOf('limited')).next_attempt_at).getTime() -
+        Date.now();
+      expect(await delayOf()).toBeGreaterThan(29_000);
+      expect(await delayOf()).toBeLessThanOrEqual(30_000);
+      expect(await deliveryOf('limited')).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        last_error: 'ModelRegistryDeliveryRetryAfterError: rate limited',
+      });
+
+      // A shorter Retry-After than the backoff: the backoff (2 s) stands.
+      retryAfterMs = 10;
+      await d.dispatch(new Date(Date.now() + 60_000));
+      expect(await delayOf()).toBeGreaterThan(1_500);
+      expect(await delayOf()).toBeLessThanOrEqual(2_000);
     });
 
     it('gives up after maxAttempts: the delivery is dead with its last error until replayed', async () => {

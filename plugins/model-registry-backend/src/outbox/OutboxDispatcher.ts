@@ -36,6 +36,18 @@ export interface OutboxDispatcherOptions {
   leaseMs?: number;
 }
 
+/**
+ * How long the receiver asked to wait before the next attempt: the
+ * `retryAfterMs` of a `ModelRegistryDeliveryRetryAfterError` (checked by
+ * shape, whichever copy of the node package threw it), else 0.
+ */
+function retryAfterMs(error: unknown): number {
+  const value = (error as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0
+    ? value
+    : 0;
+}
+
 /** See {@link OutboxDispatcherOptions.leaseMs}. */
 export const DEFAULT_LEASE_MS = 2 * 60_000;
 
@@ -68,6 +80,12 @@ export class OutboxDispatcher {
   private registered?: Promise<void>;
   private scheduler?: SchedulerService;
   private lastPoke = 0;
+  /** A poke waiting for the end of the 500 ms window. */
+  private pending?: NodeJS.Timeout;
+  /** Pokes in a row that found a run going. */
+  private busyPokes = 0;
+  /** Whether the last run claimed a full batch of some subscriber. */
+  private backlog = false;
   private lastPrune = 0;
 
   constructor(options: OutboxDispatcherOptions) {
@@ -122,6 +140,7 @@ export class OutboxDispatcher {
     signal?: AbortSignal,
   ): Promise<{ delivered: number; failed: number; dead: number }> {
     const counts = { delivered: 0, failed: 0, dead: 0 };
+    this.backlog = false;
     await this.ready();
     await this.db.read.outbox.fanOut();
     for (const { subscriber, retry } of this.subscribers) {
@@ -135,6 +154,7 @@ export class OutboxDispatcher {
         this.batchSize,
         new Date(Math.max(now.getTime(), Date.now()) + this.leaseMs),
       );
+      if (due.length === this.batchSize) this.backlog = true;
       // Successes are recorded together, at the end of the batch or before
       // a failure is: one statement instead of one per event. A dispatcher
       // that dies before recording them delivers them again after the
@@ -185,9 +205,9 @@ export class OutboxDispatcher {
           counts.dead += 1;
           continue;
         }
-        const delay = Math.min(
-          retry.baseDelayMs * 2 ** (attempts - 1),
-          retry.maxDelayMs,
+        const delay = Math.max(
+          Math.min(retry.baseDelayMs * 2 ** (attempts - 1), retry.maxDelayMs),
+          retryAfterMs(error),
         );
         await this.db.read.outbox.markFailed(delivery.seq, subscriber.id, {
           attempts,
@@ -270,7 +290,11 @@ export class OutboxDispatcher {
       timeout: { minutes: 5 },
       scope: 'global',
       fn: async signal => {
-        await this.dispatch(new Date(), signal);
+        // A full batch means more may be due: keep going, not wait for
+        // the next trigger.
+        do {
+          await this.dispatch(new Date(), signal);
+        } while (this.backlog && !signal.aborted);
       },
     });
   }
@@ -278,13 +302,37 @@ export class OutboxDispatcher {
   /**
    * Asks for a run soon, after a change was committed or deliveries were
    * replayed, so that events reach subscribers in well under the schedule's
-   * period. At most twice a second.
+   * period. At most twice a second: a poke within 500 ms of the last one, or
+   * one that finds a run going (which may have read the outbox before the
+   * change), asks again when the 500 ms are over, so the change never waits
+   * for the schedule.
    */
   poke(): void {
-    const now = Date.now();
-    if (!this.scheduler || now - this.lastPoke < 500) return;
-    this.lastPoke = now;
-    // A run that is already going picks the change up, or the next one does.
-    this.scheduler.triggerTask(DISPATCHER_TASK_ID).catch(() => {});
+    if (!this.scheduler) return;
+    const wait = this.lastPoke + 500 - Date.now();
+    if (wait > 0) {
+      this.pokeLater(wait);
+      return;
+    }
+    this.lastPoke = Date.now();
+    this.scheduler.triggerTask(DISPATCHER_TASK_ID).then(
+      () => {
+        this.busyPokes = 0;
+      },
+      () => {
+        // Running (or stopping): ask again, a few times at most.
+        this.busyPokes += 1;
+        if (this.busyPokes <= 20) this.pokeLater(500);
+      },
+    );
+  }
+
+  private pokeLater(ms: number): void {
+    if (this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.poke();
+    }, ms);
+    this.pending.unref();
   }
 }
