@@ -53,6 +53,8 @@ backend.add(import('@mlreg/plugin-model-registry-backend'));
 backend.add(import('@mlreg/plugin-catalog-backend-module-model-registry'));
 backend.add(import('@mlreg/plugin-search-backend-module-model-registry'));
 backend.add(import('@mlreg/plugin-scaffolder-backend-module-model-registry'));
+// MLflow's model registry REST API under /api/model-registry/mlflow
+backend.add(import('@mlreg/plugin-model-registry-backend-module-mlflow'));
 
 // Example registry contents for the embedded default (modelRegistry.exampleData)
 backend.add(import('./modules/exampleRegistryData'));

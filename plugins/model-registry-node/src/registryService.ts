@@ -63,6 +63,7 @@ const methods = {
   getModel: true,
   createModel: true,
   updateModel: true,
+  renameModel: true,
   archiveModel: true,
   restoreModel: true,
   deleteModel: true,

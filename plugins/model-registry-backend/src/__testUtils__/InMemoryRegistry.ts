@@ -76,6 +76,7 @@ class InMemoryModelStore implements ModelStore {
       framework: model.framework,
       tags: [...model.tags].sort(),
       links: model.links,
+      annotations: model.annotations ?? {},
       archived: false,
       keyMetric: model.keyMetric,
       lastVersion: 0,
@@ -120,6 +121,19 @@ class InMemoryModelStore implements ModelStore {
 
   async delete(id: string): Promise<void> {
     this.state.models = this.state.models.filter(m => m.id !== id);
+  }
+
+  async rename(
+    id: string,
+    name: string,
+    actor: string,
+    now: Date,
+  ): Promise<void> {
+    Object.assign(this.row(id), {
+      name,
+      updatedAt: now.toISOString(),
+      updatedBy: actor,
+    });
   }
 
   async nextVersionNumber(id: string): Promise<number | undefined> {
@@ -474,6 +488,12 @@ class InMemoryAuditStore implements AuditStore {
       model: modelName,
       createdAt: now.toISOString(),
     });
+  }
+
+  async renameModel(modelId: string, name: string): Promise<void> {
+    for (const record of this.state.audit) {
+      if (record.modelId === modelId) record.model = name;
+    }
   }
 
   async list(query: AuditRecordQuery): Promise<AuditRecord[]> {

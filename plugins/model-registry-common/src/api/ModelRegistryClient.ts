@@ -75,6 +75,8 @@ export interface ModelRegistryApi {
     changes: UpdateModelRequest,
     options?: Options,
   ): Promise<Model>;
+  /** Renames a model; its versions, aliases and audit trail follow it. */
+  renameModel(name: string, newName: string, options?: Options): Promise<Model>;
   archiveModel(name: string, options?: Options): Promise<Model>;
   restoreModel(name: string, options?: Options): Promise<Model>;
   deleteModel(name: string, options?: Options): Promise<void>;
@@ -282,6 +284,14 @@ export class ModelRegistryClient implements ModelRegistryApi {
     return this.call(
       'updateModel',
       { params: { name }, body: changes },
+      options,
+    );
+  }
+
+  renameModel(name: string, newName: string, options?: Options) {
+    return this.call(
+      'renameModel',
+      { params: { name }, body: { name: newName } },
       options,
     );
   }

@@ -125,6 +125,20 @@ export const modelRegistryOperations = {
     response: s.model,
     responseDescription: 'The changed model',
   }),
+  renameModel: operation({
+    method: 'post',
+    path: '/models/:name/rename',
+    summary:
+      'Rename a model; its versions, aliases and audit trail follow it, the old name is free',
+    tag: 'models',
+    permissions: [modelUpdatePermission.name],
+    params: s.modelPathParams,
+    body: s.renameModelRequest,
+    status: 200,
+    response: s.model,
+    responseDescription: 'The renamed model',
+    errors: { '409': 'A model of the new name exists' },
+  }),
   archiveModel: operation({
     method: 'post',
     path: '/models/:name/archive',
