@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { databases, startBackend } from './__testUtils__/startBackend';
-import { mlflowRest } from './__testUtils__/mlflowRest';
+import { MlflowResponse, mlflowRest } from './__testUtils__/mlflowRest';
 import { registryNameOf } from './names';
 
 jest.setTimeout(120_000);
@@ -40,7 +40,7 @@ describe.each(databases.eachSupportedId())(
     }
 
     function expectMlflowError(
-      res: request.Response,
+      res: MlflowResponse,
       status: number,
       errorCode: string,
       message?: string | RegExp,

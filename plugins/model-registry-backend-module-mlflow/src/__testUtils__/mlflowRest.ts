@@ -1,4 +1,11 @@
+import { Server } from 'node:http';
 import request from 'supertest';
+
+/** What a test reads of an answer. */
+export interface MlflowResponse {
+  status: number;
+  body: any;
+}
 
 /**
  * Calls the MLflow API the way MLflow's Python client does (MLflow 2.x and
@@ -9,7 +16,7 @@ import request from 'supertest';
  * DELETE included; `Authorization: Bearer $MLFLOW_TRACKING_TOKEN`.
  */
 export function mlflowRest(
-  server: Parameters<typeof request>[0],
+  server: Server,
   options: { prefix?: string; token?: string } = {},
 ) {
   const base = `/api/model-registry/mlflow${
@@ -19,7 +26,7 @@ export function mlflowRest(
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     endpoint: string,
     message: Record<string, unknown> = {},
-  ) => {
+  ): Promise<MlflowResponse> => {
     const url = `${base}${endpoint}`;
     let req: request.Test;
     if (method === 'GET') {
@@ -37,8 +44,10 @@ export function mlflowRest(
         .set('Content-Type', 'application/json')
         .send(JSON.stringify(message));
     }
-    if (options.token)
+    if (options.token) {
       req = req.set('Authorization', `Bearer ${options.token}`);
-    return req;
+    }
+    const { status, body } = await req;
+    return { status, body };
   };
 }

@@ -10,6 +10,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // The tests run the real registry; the module itself never imports it.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import { modelRegistryPlugin } from '@mlreg/plugin-model-registry-backend';
+import { Server } from 'node:http';
 import { modelRegistryModuleMlflow } from '../module';
 
 /** The databases every test of this package runs on. */
@@ -27,7 +28,7 @@ export async function startBackend(
     config?: Record<string, unknown>;
     features?: Array<ServiceFactory | BackendFeature>;
   } = {},
-) {
+): Promise<{ server: Server }> {
   const knex = await databases.init(databaseId);
   const artifactDir = createMockDirectory();
   const { server } = await startTestBackend({
@@ -47,5 +48,5 @@ export async function startBackend(
       ...(options.features ?? []),
     ],
   });
-  return { server, knex };
+  return { server };
 }
