@@ -55,6 +55,8 @@ backend.add(import('@mlreg/plugin-search-backend-module-model-registry'));
 backend.add(import('@mlreg/plugin-scaffolder-backend-module-model-registry'));
 // MLflow's model registry REST API under /api/model-registry/mlflow
 backend.add(import('@mlreg/plugin-model-registry-backend-module-mlflow'));
+// OpenLineage events at /api/model-registry/openlineage/api/v1/lineage
+backend.add(import('@mlreg/plugin-model-registry-backend-module-openlineage'));
 
 // Example registry contents for the embedded default (modelRegistry.exampleData)
 backend.add(import('./modules/exampleRegistryData'));

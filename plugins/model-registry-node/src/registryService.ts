@@ -69,6 +69,7 @@ const methods = {
   deleteModel: true,
   listVersions: true,
   getVersion: true,
+  recordVersionRun: true,
   registerVersion: true,
   registerVersions: true,
   updateVersion: true,

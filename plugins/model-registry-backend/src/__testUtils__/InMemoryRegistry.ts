@@ -1,3 +1,4 @@
+import { VersionRunStore } from '../database/VersionRunStore';
 import {
   AuditRecord,
   Kpi,
@@ -532,6 +533,12 @@ const withoutDeployments: DeploymentStore = {
   latestForModels: async () => new Map(),
 };
 
+const withoutVersionRuns: VersionRunStore = {
+  get: async () => undefined,
+  put: () => notInMemory('VersionRunStore.put'),
+  listForVersions: async () => new Map(),
+};
+
 const withoutDriftReports: DriftStore = {
   recordReport: () => notInMemory('DriftStore.recordReport'),
   listReports: async () => [],
@@ -571,6 +578,7 @@ export class InMemoryRegistry implements RegistryStores {
       outbox: new InMemoryOutbox(this.state) as unknown as OutboxStore,
       deployments: withoutDeployments,
       drift: withoutDriftReports,
+      versionRuns: withoutVersionRuns,
     };
   }
 

@@ -28,11 +28,13 @@ import {
   ModelVersion,
   Page,
   PortfolioSummary,
+  RecordVersionRunRequest,
   ReferenceProfile,
   RegisterVersionRequest,
   RegisterVersionsRequest,
   SetKpiRequest,
   SubscriberSummary,
+  VersionRun,
   UpdateModelRequest,
   UpdateVersionRequest,
   VersionComparison,
@@ -97,6 +99,13 @@ export interface ModelRegistryApi {
     version: number,
     options?: Options,
   ): Promise<ModelVersion>;
+  /** Records a run that produced a version, merged with earlier reports. */
+  recordVersionRun(
+    model: string,
+    version: number,
+    request: RecordVersionRunRequest,
+    options?: Options,
+  ): Promise<VersionRun>;
   registerVersion(
     model: string,
     request: RegisterVersionRequest,
@@ -284,6 +293,19 @@ export class ModelRegistryClient implements ModelRegistryApi {
     return this.call(
       'updateModel',
       { params: { name }, body: changes },
+      options,
+    );
+  }
+
+  recordVersionRun(
+    model: string,
+    version: number,
+    request: RecordVersionRunRequest,
+    options?: Options,
+  ) {
+    return this.call(
+      'recordVersionRun',
+      { params: { name: model, version }, body: request },
       options,
     );
   }

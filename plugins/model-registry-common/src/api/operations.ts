@@ -221,6 +221,20 @@ export const modelRegistryOperations = {
     response: s.registeredVersions,
     responseDescription: 'The new versions, in the order of the request',
   }),
+  recordVersionRun: operation({
+    method: 'post',
+    path: '/models/:name/versions/:version/runs',
+    summary:
+      'Record a run that produced a version, with the datasets it read (from lineage emitters such as OpenLineage); repeated and late events are merged',
+    tag: 'lineage',
+    permissions: [versionCreatePermission.name],
+    params: s.versionPathParams,
+    body: s.recordVersionRunRequest,
+    status: 200,
+    response: s.versionRun,
+    responseDescription:
+      'The run as recorded: its latest state and all inputs named so far',
+  }),
   getVersion: operation({
     method: 'get',
     path: '/models/:name/versions/:version',
