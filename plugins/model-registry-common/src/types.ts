@@ -20,6 +20,7 @@ export type UpdateModelRequest = z.input<typeof s.updateModelRequest>;
 export type RenameModelRequest = z.input<typeof s.renameModelRequest>;
 export type RecordVersionRunRequest = z.input<typeof s.recordVersionRunRequest>;
 export type VersionRun = z.output<typeof s.versionRun>;
+export type CycloneDxBom = z.output<typeof s.cycloneDxBom>;
 /** Query of the model list. */
 export type ListModelsQuery = z.input<typeof s.listModelsQuery>;
 /** The figures at the top of the Models page. */

@@ -70,6 +70,7 @@ const methods = {
   listVersions: true,
   getVersion: true,
   recordVersionRun: true,
+  exportVersionCycloneDx: true,
   registerVersion: true,
   registerVersions: true,
   updateVersion: true,

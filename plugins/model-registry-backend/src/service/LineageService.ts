@@ -8,6 +8,7 @@ import {
   VersionRun,
 } from '@mlreg/plugin-model-registry-common';
 import { Actor } from './Actor';
+import { toCycloneDx } from './cycloneDx';
 import { recordChange } from './recordChange';
 import { RegistryStores } from '../database/RegistryDatabase';
 import { LineageVersion } from '../database/VersionStore';
@@ -138,6 +139,21 @@ export class LineageService {
       };
     }
     return graph;
+  }
+
+  /** A version, its model card, metrics, datasets and runs as CycloneDX. */
+  async cycloneDx(modelName: string, version: number) {
+    const model = await this.models.get(modelName);
+    const ref = await this.models.resolve(modelName);
+    const stored = await this.db.read.versions.get(ref.id, version);
+    if (!stored) {
+      throw new NotFoundError(
+        `version ${version} of model "${modelName}" not found`,
+      );
+    }
+    const { id, modelId: _m, artifactKey: _k, ...publicVersion } = stored;
+    const runs = await this.db.read.versionRuns.listForVersions([id]);
+    return toCycloneDx(model, publicVersion, runs.get(id) ?? [], new Date());
   }
 
   /**

@@ -28,6 +28,7 @@ import {
   ModelVersion,
   Page,
   PortfolioSummary,
+  CycloneDxBom,
   RecordVersionRunRequest,
   ReferenceProfile,
   RegisterVersionRequest,
@@ -99,6 +100,12 @@ export interface ModelRegistryApi {
     version: number,
     options?: Options,
   ): Promise<ModelVersion>;
+  /** A version as a CycloneDX 1.6 ML-BOM. */
+  exportVersionCycloneDx(
+    model: string,
+    version: number,
+    options?: Options,
+  ): Promise<CycloneDxBom>;
   /** Records a run that produced a version, merged with earlier reports. */
   recordVersionRun(
     model: string,
@@ -293,6 +300,14 @@ export class ModelRegistryClient implements ModelRegistryApi {
     return this.call(
       'updateModel',
       { params: { name }, body: changes },
+      options,
+    );
+  }
+
+  exportVersionCycloneDx(model: string, version: number, options?: Options) {
+    return this.call(
+      'exportVersionCycloneDx',
+      { params: { name: model, version } },
       options,
     );
   }

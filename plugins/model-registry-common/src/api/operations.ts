@@ -221,6 +221,18 @@ export const modelRegistryOperations = {
     response: s.registeredVersions,
     responseDescription: 'The new versions, in the order of the request',
   }),
+  exportVersionCycloneDx: operation({
+    method: 'get',
+    path: '/models/:name/versions/:version/cyclonedx',
+    summary:
+      'A version as a CycloneDX 1.6 ML-BOM: machine-learning-model component with model card, metrics, datasets and lineage',
+    tag: 'lineage',
+    permissions: read,
+    params: s.versionPathParams,
+    status: 200,
+    response: s.cycloneDxBom,
+    responseDescription: 'The CycloneDX 1.6 JSON document',
+  }),
   recordVersionRun: operation({
     method: 'post',
     path: '/models/:name/versions/:version/runs',

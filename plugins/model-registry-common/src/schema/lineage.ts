@@ -82,6 +82,22 @@ export const lineageEdge = z.strictObject({
   ]),
 });
 
+/**
+ * A version as a CycloneDX 1.6 ML-BOM: a `machine-learning-model`
+ * component with its model card, metrics, datasets and lineage.
+ */
+export const cycloneDxBom = z
+  .looseObject({
+    bomFormat: z.literal('CycloneDX'),
+    specVersion: z.literal('1.6'),
+    serialNumber: z.string(),
+    version: z.number().int(),
+    metadata: z.record(z.string(), z.unknown()),
+    components: z.array(z.record(z.string(), z.unknown())),
+    dependencies: z.array(z.record(z.string(), z.unknown())),
+  })
+  .meta({ id: 'CycloneDxBom' });
+
 /** The lineage graph of a model. */
 export const lineageGraph = z
   .strictObject({

@@ -8,6 +8,9 @@ export function lineageRoutes({ services }: RouteContext) {
     route('getLineage', async ({ params, query }) => {
       return services.lineage.graph(params.name, query);
     }),
+    route('exportVersionCycloneDx', async ({ params }) => {
+      return services.lineage.cycloneDx(params.name, params.version);
+    }),
     route('recordVersionRun', async ({ params, body, credentials, req }) => {
       return services.lineage.recordRun(
         params.name,
