@@ -519,9 +519,12 @@ describe.each(databases.eachSupportedId())('REST API (%s)', databaseId => {
         'GET /models/{name}/deployments',
         'GET /models/{name}/drift/reports',
         'GET /models/{name}/versions/{version}/reference-profile',
+        'POST /models/{name}/rename',
+        'POST /models/{name}/versions/{version}/runs',
+        'GET /models/{name}/versions/{version}/cyclonedx',
       ]),
     );
-    expect(operations).toHaveLength(37);
+    expect(operations).toHaveLength(40);
     const listModels = res.body.paths['/models'].get;
     expect(
       listModels.parameters.find((p: any) => p.name === 'drift').schema.enum,
