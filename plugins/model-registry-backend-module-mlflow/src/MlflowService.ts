@@ -424,21 +424,13 @@ export class MlflowService {
   }
 
   async searchRegisteredModels(
-    request: {
-      filter?: string;
-      max_results?: number;
-      order_by: string[];
-      page_token?: string;
-    },
+    request: SearchRequest,
     call: Call,
   ): Promise<{
     registered_models?: MlflowRegisteredModel[];
     next_page_token?: string;
   }> {
-    const limit = checkMaxResults(request.max_results, SEARCH_LIMITS.models);
-    const comparisons = parseFilter(request.filter, 'model');
-    const order = parseOrderBy(request.order_by, 'model');
-    const offset = parsePageToken(request.page_token);
+    const { limit, comparisons, order, offset } = readSearch(request, 'model');
     const matching = (await this.allModels(call)).filter(f =>
       matchesFilter(comparisons, modelSearchable(f)),
     );
@@ -696,21 +688,16 @@ export class MlflowService {
   }
 
   async searchModelVersions(
-    request: {
-      filter?: string;
-      max_results?: number;
-      order_by: string[];
-      page_token?: string;
-    },
+    request: SearchRequest,
     call: Call,
   ): Promise<{
     model_versions?: MlflowModelVersion[];
     next_page_token?: string;
   }> {
-    const limit = checkMaxResults(request.max_results, SEARCH_LIMITS.versions);
-    const comparisons = parseFilter(request.filter, 'version');
-    const order = parseOrderBy(request.order_by, 'version');
-    const offset = parsePageToken(request.page_token);
+    const { limit, comparisons, order, offset } = readSearch(
+      request,
+      'version',
+    );
     const exactName = comparisons.find(
       c =>
         c.kind === 'string' &&
@@ -872,6 +859,27 @@ export class MlflowService {
       );
     }
   }
+}
+
+/** The fields of both search requests. */
+type SearchRequest = {
+  filter?: string;
+  max_results?: number;
+  order_by: string[];
+  page_token?: string;
+};
+
+/** A search request checked and parsed, before any registry call. */
+function readSearch(request: SearchRequest, kind: 'model' | 'version') {
+  return {
+    limit: checkMaxResults(
+      request.max_results,
+      SEARCH_LIMITS[kind === 'model' ? 'models' : 'versions'],
+    ),
+    comparisons: parseFilter(request.filter, kind),
+    order: parseOrderBy(request.order_by, kind),
+    offset: parsePageToken(request.page_token),
+  };
 }
 
 function checkMaxResults(
