@@ -63,6 +63,10 @@ backend.add(import('@mlreg/plugin-model-registry-backend-module-slack'));
 backend.add(import('@mlreg/plugin-model-registry-backend-module-webhooks'));
 backend.add(import('@mlreg/plugin-model-registry-backend-module-github'));
 backend.add(import('@mlreg/plugin-model-registry-backend-module-jira'));
+// MLflow's model registry REST API under /api/model-registry/mlflow
+backend.add(import('@mlreg/plugin-model-registry-backend-module-mlflow'));
+// OpenLineage events at /api/model-registry/openlineage/api/v1/lineage
+backend.add(import('@mlreg/plugin-model-registry-backend-module-openlineage'));
 
 // Example registry contents for the embedded default (modelRegistry.exampleData)
 backend.add(import('./modules/exampleRegistryData'));

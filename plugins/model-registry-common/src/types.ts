@@ -17,6 +17,10 @@ export type ModelHealth = z.output<typeof s.modelHealth>;
 export type CreateModelRequest = z.input<typeof s.createModelRequest>;
 /** The fields of a model that can change; null clears a field. */
 export type UpdateModelRequest = z.input<typeof s.updateModelRequest>;
+export type RenameModelRequest = z.input<typeof s.renameModelRequest>;
+export type RecordVersionRunRequest = z.input<typeof s.recordVersionRunRequest>;
+export type VersionRun = z.output<typeof s.versionRun>;
+export type CycloneDxBom = z.output<typeof s.cycloneDxBom>;
 /** Query of the model list. */
 export type ListModelsQuery = z.input<typeof s.listModelsQuery>;
 /** The figures at the top of the Models page. */

@@ -11,6 +11,7 @@ export const MODEL_REGISTRY_EVENTS_TOPIC = 'model-registry';
 export const MODEL_REGISTRY_EVENT_TYPES = [
   'model.created',
   'model.updated',
+  'model.renamed',
   'model.archived',
   'model.restored',
   'model.deleted',

@@ -1,3 +1,4 @@
+import { VersionRunStore } from '../database/VersionRunStore';
 import {
   AuditRecord,
   Kpi,
@@ -76,6 +77,7 @@ class InMemoryModelStore implements ModelStore {
       framework: model.framework,
       tags: [...model.tags].sort(),
       links: model.links,
+      annotations: model.annotations ?? {},
       archived: false,
       keyMetric: model.keyMetric,
       lastVersion: 0,
@@ -120,6 +122,19 @@ class InMemoryModelStore implements ModelStore {
 
   async delete(id: string): Promise<void> {
     this.state.models = this.state.models.filter(m => m.id !== id);
+  }
+
+  async rename(
+    id: string,
+    name: string,
+    actor: string,
+    now: Date,
+  ): Promise<void> {
+    Object.assign(this.row(id), {
+      name,
+      updatedAt: now.toISOString(),
+      updatedBy: actor,
+    });
   }
 
   async nextVersionNumber(id: string): Promise<number | undefined> {
@@ -476,6 +491,12 @@ class InMemoryAuditStore implements AuditStore {
     });
   }
 
+  async renameModel(modelId: string, name: string): Promise<void> {
+    for (const record of this.state.audit) {
+      if (record.modelId === modelId) record.model = name;
+    }
+  }
+
   async list(query: AuditRecordQuery): Promise<AuditRecord[]> {
     return this.state.audit
       .filter(
@@ -510,6 +531,12 @@ const withoutDeployments: DeploymentStore = {
   list: async () => [],
   latestPerEnvironment: async () => [],
   latestForModels: async () => new Map(),
+};
+
+const withoutVersionRuns: VersionRunStore = {
+  get: async () => undefined,
+  put: () => notInMemory('VersionRunStore.put'),
+  listForVersions: async () => new Map(),
 };
 
 const withoutDriftReports: DriftStore = {
@@ -554,6 +581,7 @@ export class InMemoryRegistry implements RegistryStores {
       outbox: new InMemoryOutbox(this.state) as unknown as OutboxStore,
       deployments: withoutDeployments,
       drift: withoutDriftReports,
+      versionRuns: withoutVersionRuns,
     };
   }
 

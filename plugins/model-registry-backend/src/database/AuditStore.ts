@@ -24,6 +24,11 @@ export interface AuditStore {
   append(entry: AuditEntry, now: Date): Promise<void>;
   /** Records of a model, newest first. */
   list(query: AuditRecordQuery): Promise<AuditRecord[]>;
+  /**
+   * Files a renamed model's records under its new name, so its trail
+   * follows it; the records themselves stay as written.
+   */
+  renameModel(modelId: string, name: string): Promise<void>;
 }
 
 /**
@@ -73,6 +78,12 @@ export function boundedJson(snapshot: unknown): string {
 /** The audit trail in the `audit_events` table. */
 export class DatabaseAuditStore implements AuditStore {
   constructor(private readonly db: Knex) {}
+
+  async renameModel(modelId: string, name: string): Promise<void> {
+    await this.db('audit_events')
+      .where({ model_id: modelId })
+      .update({ model_name: name });
+  }
 
   async append(entry: AuditEntry, now: Date): Promise<void> {
     await this.db('audit_events').insert({

@@ -23,6 +23,7 @@ export type ModelRow = {
   task: string | null;
   framework: string | null;
   links: string;
+  annotations: string;
   key_metric: string | null;
   last_version: number;
   archived_at: Date | string | number | null;
@@ -93,6 +94,8 @@ export interface ModelStore {
     now: Date,
   ): Promise<void>;
   delete(id: string): Promise<void>;
+  /** Gives a model a new name; rejects with a unique violation when taken. */
+  rename(id: string, name: string, actor: string, now: Date): Promise<void>;
   /**
    * Locks a model's row until the transaction ends, as registering a
    * version does, so what the transaction reads of the model's versions
@@ -150,6 +153,7 @@ export class DatabaseModelStore implements ModelStore {
       task: model.task ?? null,
       framework: model.framework ?? null,
       links: JSON.stringify(model.links),
+      annotations: JSON.stringify(model.annotations ?? {}),
       key_metric: model.keyMetric ?? null,
       last_version: 0,
       archived_at: null,
@@ -174,6 +178,9 @@ export class DatabaseModelStore implements ModelStore {
     if (changes.task !== undefined) row.task = changes.task;
     if (changes.framework !== undefined) row.framework = changes.framework;
     if (changes.links !== undefined) row.links = JSON.stringify(changes.links);
+    if (changes.annotations !== undefined) {
+      row.annotations = JSON.stringify(changes.annotations);
+    }
     if (changes.keyMetric !== undefined) row.key_metric = changes.keyMetric;
     await this.db<ModelRow>('models').where({ id }).update(row);
     if (changes.tags !== undefined) await this.replaceTags(id, changes.tags);
@@ -192,6 +199,17 @@ export class DatabaseModelStore implements ModelStore {
 
   async delete(id: string): Promise<void> {
     await this.db('models').where({ id }).delete();
+  }
+
+  async rename(
+    id: string,
+    name: string,
+    actor: string,
+    now: Date,
+  ): Promise<void> {
+    await this.db<ModelRow>('models')
+      .where({ id })
+      .update({ name, updated_at: now, updated_by: actor });
   }
 
   /**
@@ -358,6 +376,7 @@ export class DatabaseModelStore implements ModelStore {
         framework: row.framework ?? undefined,
         tags: (tags.get(row.id) ?? []).map(r => r.tag),
         links: parseJson<ModelLinks>(row.links, {}),
+        annotations: parseJson<Record<string, string>>(row.annotations, {}),
         archived: row.archived_at !== null,
         ...(Number(row.last_version) > 0
           ? { latestVersion: Number(row.last_version) }

@@ -16,6 +16,7 @@ import {
   OutboxSubscription,
 } from './OutboxStore';
 import { DatabaseVersionStore, VersionStore } from './VersionStore';
+import { DatabaseVersionRunStore, VersionRunStore } from './VersionRunStore';
 
 const migrationsDir = resolvePackagePath(
   '@mlreg/plugin-model-registry-backend',
@@ -32,6 +33,7 @@ export interface Stores {
   outbox: OutboxStore;
   deployments: DeploymentStore;
   drift: DriftStore;
+  versionRuns: VersionRunStore;
 }
 
 /** Reads and transactions over the registry's stores: what services depend on. */
@@ -52,6 +54,7 @@ function bind(db: Knex, subscriptions: () => OutboxSubscription[]): Stores {
     outbox: new DatabaseOutboxStore(db, subscriptions),
     deployments: new DatabaseDeploymentStore(db),
     drift: new DatabaseDriftStore(db),
+    versionRuns: new DatabaseVersionRunStore(db),
   };
 }
 

@@ -525,9 +525,12 @@ describe.each(databases.eachSupportedId())('REST API (%s)', databaseId => {
         'POST /models/{name}/environments/{environment}/drift/batches/data',
         'POST /models/{name}/environments/{environment}/drift/check',
         'POST /models/{name}/monitor/events',
+        'POST /models/{name}/rename',
+        'POST /models/{name}/versions/{version}/runs',
+        'GET /models/{name}/versions/{version}/cyclonedx',
       ]),
     );
-    expect(operations).toHaveLength(43);
+    expect(operations).toHaveLength(46);
     const listModels = res.body.paths['/models'].get;
     expect(
       listModels.parameters.find((p: any) => p.name === 'drift').schema.enum,

@@ -1,9 +1,15 @@
+import { NotFoundError } from '@backstage/errors';
 import {
   LineageEdge,
   LineageGraph,
   LineageNode,
   modelRegistrySchemas,
+  RecordVersionRunRequest,
+  VersionRun,
 } from '@mlreg/plugin-model-registry-common';
+import { Actor } from './Actor';
+import { toCycloneDx } from './cycloneDx';
+import { recordChange } from './recordChange';
 import { RegistryStores } from '../database/RegistryDatabase';
 import { LineageVersion } from '../database/VersionStore';
 import { ModelService } from './ModelService';
@@ -81,6 +87,12 @@ export class LineageService {
         });
       }
     }
+    const runs = await this.db.read.versionRuns.listForVersions(
+      versions.map(v => v.id),
+    );
+    for (const v of versions) {
+      addRunEdges(runs.get(v.id) ?? [], versionNode(v), addNode, edges);
+    }
     for (const child of children) {
       if (child.parent) {
         edges.push({
@@ -128,6 +140,141 @@ export class LineageService {
     }
     return graph;
   }
+
+  /** A version, its model card, metrics, datasets and runs as CycloneDX. */
+  async cycloneDx(modelName: string, version: number) {
+    const model = await this.models.get(modelName);
+    const ref = await this.models.resolve(modelName);
+    const stored = await this.db.read.versions.get(ref.id, version);
+    if (!stored) {
+      throw new NotFoundError(
+        `version ${version} of model "${modelName}" not found`,
+      );
+    }
+    const { id, modelId: _m, artifactKey: _k, ...publicVersion } = stored;
+    const runs = await this.db.read.versionRuns.listForVersions([id]);
+    return toCycloneDx(model, publicVersion, runs.get(id) ?? [], new Date());
+  }
+
+  /**
+   * Records a run that produced a version, merged with what earlier
+   * reports of the same run said; a report that changes nothing (a
+   * duplicate) writes nothing.
+   */
+  async recordRun(
+    modelName: string,
+    version: number,
+    report: RecordVersionRunRequest,
+    actor: Actor,
+  ): Promise<VersionRun> {
+    const model = await this.models.resolve(modelName);
+    return this.db.transaction(async stores => {
+      const target = await stores.versions.get(model.id, version);
+      if (!target) {
+        throw new NotFoundError(
+          `version ${version} of model "${modelName}" not found`,
+        );
+      }
+      const known = await stores.versionRuns.get(target.id, report.runId);
+      const now = new Date();
+      const merged = mergeRun(known, report, now);
+      if (known && sameRun(known, merged)) return known;
+      await stores.versionRuns.put(target.id, merged);
+      await recordChange(stores, actor, now, {
+        action: 'version.run',
+        event: 'version.updated',
+        target: `model:${modelName}/versions/${version}/runs/${report.runId}`,
+        model,
+        version,
+        before: known && runPayload(known),
+        after: runPayload(merged),
+        payload: { model: modelName, version, run: runPayload(merged) },
+      });
+      return merged;
+    });
+  }
+}
+
+/** States after which a run reports nothing new. */
+const FINAL_STATES = new Set(['COMPLETE', 'ABORT', 'FAIL']);
+
+/**
+ * A run merged with a new report of it: the state of the later event (at
+ * equal times a final state wins, so a late START never undoes COMPLETE),
+ * and the inputs of both.
+ */
+export function mergeRun(
+  known: VersionRun | undefined,
+  report: RecordVersionRunRequest,
+  now: Date,
+): VersionRun {
+  const reportTime = new Date(report.eventTime).toISOString();
+  const newer =
+    !known ||
+    reportTime > known.eventTime ||
+    (reportTime === known.eventTime &&
+      FINAL_STATES.has(report.eventType) &&
+      !FINAL_STATES.has(known.eventType));
+  const inputs = [...(known?.inputs ?? [])];
+  for (const input of report.inputs) {
+    const at = inputs.findIndex(
+      i => i.namespace === input.namespace && i.name === input.name,
+    );
+    if (at < 0) inputs.push(input);
+    else if (input.entityRef) inputs[at] = input;
+  }
+  const state = newer
+    ? {
+        job: report.job,
+        eventType: report.eventType,
+        eventTime: reportTime,
+        producer: report.producer,
+      }
+    : {
+        job: known!.job,
+        eventType: known!.eventType,
+        eventTime: known!.eventTime,
+        producer: known!.producer,
+      };
+  return {
+    runId: report.runId,
+    ...state,
+    inputs,
+    updatedAt: now.toISOString(),
+  };
+}
+
+function sameRun(a: VersionRun, b: VersionRun) {
+  const { updatedAt: _a, ...left } = a;
+  const { updatedAt: _b, ...right } = b;
+  return JSON.stringify(left) === JSON.stringify(right);
+}
+
+function addRunEdges(
+  runs: VersionRun[],
+  versionId: string,
+  addNode: (node: LineageNode) => string,
+  edges: LineageEdge[],
+) {
+  for (const run of runs) {
+    const runId = addNode({
+      id: `run:${run.runId}`,
+      kind: 'run',
+      label: `${run.job} (${run.eventType})`,
+    });
+    edges.push({ from: versionId, to: runId, type: 'producedBy' });
+    for (const input of run.inputs) {
+      const id = addNode({
+        id: `dataset:${input.entityRef ?? `${input.namespace}/${input.name}`}`,
+        kind: 'dataset',
+        label: input.entityRef
+          ? input.entityRef.replace(/^resource:(default\/)?/, '')
+          : `${input.namespace}/${input.name}`,
+        ...(input.entityRef ? { entityRef: input.entityRef } : {}),
+      });
+      edges.push({ from: versionId, to: id, type: 'trainedOn' });
+    }
+  }
 }
 
 function addSourceEdges(
@@ -169,6 +316,14 @@ function addSourceEdges(
     });
     edges.push({ from: versionId, to: id, type: 'builtFrom' });
   }
+}
+
+export function runPayload(run: VersionRun) {
+  return {
+    runId: run.runId,
+    eventType: run.eventType,
+    inputs: run.inputs.length,
+  };
 }
 
 function dedupe(edges: LineageEdge[]): LineageEdge[] {

@@ -92,6 +92,7 @@ export class ModelService {
             framework: request.framework,
             tags: [...new Set(request.tags ?? [])],
             links: request.links ?? {},
+            annotations: request.annotations ?? {},
             keyMetric: request.keyMetric,
             actor: actor.ref,
           },
@@ -189,6 +190,42 @@ export class ModelService {
       });
     });
     return this.get(name);
+  }
+
+  /**
+   * Renames a model. Versions, aliases and the rest refer to its id and
+   * follow it; its audit trail is filed under the new name.
+   */
+  async rename(name: string, newName: string, actor: Actor): Promise<Model> {
+    const invalid = describeInvalidModelName(newName);
+    if (invalid) throw new InputError(invalid);
+    try {
+      await this.db.transaction(async stores => {
+        const model = await this.requireModel(
+          stores.models.getByName(name),
+          name,
+        );
+        if (name === newName) return;
+        const now = new Date();
+        await stores.models.rename(model.id, newName, actor.ref, now);
+        await stores.audit.renameModel(model.id, newName);
+        await recordChange(stores, actor, now, {
+          action: 'model.rename',
+          event: 'model.renamed',
+          target: `model:${newName}`,
+          model: { id: model.id, name: newName },
+          before: { name },
+          after: { name: newName },
+          payload: { model: newName, previousName: name },
+        });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(`model "${newName}" already exists`);
+      }
+      throw error;
+    }
+    return this.get(newName);
   }
 
   async setArchived(

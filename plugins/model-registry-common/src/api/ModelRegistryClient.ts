@@ -34,11 +34,14 @@ import {
   MonitorEventRequest,
   Page,
   PortfolioSummary,
+  CycloneDxBom,
+  RecordVersionRunRequest,
   ReferenceProfile,
   RegisterVersionRequest,
   RegisterVersionsRequest,
   SetKpiRequest,
   SubscriberSummary,
+  VersionRun,
   UpdateModelRequest,
   UpdateVersionRequest,
   VersionComparison,
@@ -81,6 +84,8 @@ export interface ModelRegistryApi {
     changes: UpdateModelRequest,
     options?: Options,
   ): Promise<Model>;
+  /** Renames a model; its versions, aliases and audit trail follow it. */
+  renameModel(name: string, newName: string, options?: Options): Promise<Model>;
   archiveModel(name: string, options?: Options): Promise<Model>;
   restoreModel(name: string, options?: Options): Promise<Model>;
   deleteModel(name: string, options?: Options): Promise<void>;
@@ -101,6 +106,19 @@ export interface ModelRegistryApi {
     version: number,
     options?: Options,
   ): Promise<ModelVersion>;
+  /** A version as a CycloneDX 1.6 ML-BOM. */
+  exportVersionCycloneDx(
+    model: string,
+    version: number,
+    options?: Options,
+  ): Promise<CycloneDxBom>;
+  /** Records a run that produced a version, merged with earlier reports. */
+  recordVersionRun(
+    model: string,
+    version: number,
+    request: RecordVersionRunRequest,
+    options?: Options,
+  ): Promise<VersionRun>;
   registerVersion(
     model: string,
     request: RegisterVersionRequest,
@@ -349,6 +367,35 @@ export class ModelRegistryClient implements ModelRegistryApi {
     return this.call(
       'updateModel',
       { params: { name }, body: changes },
+      options,
+    );
+  }
+
+  exportVersionCycloneDx(model: string, version: number, options?: Options) {
+    return this.call(
+      'exportVersionCycloneDx',
+      { params: { name: model, version } },
+      options,
+    );
+  }
+
+  recordVersionRun(
+    model: string,
+    version: number,
+    request: RecordVersionRunRequest,
+    options?: Options,
+  ) {
+    return this.call(
+      'recordVersionRun',
+      { params: { name: model, version }, body: request },
+      options,
+    );
+  }
+
+  renameModel(name: string, newName: string, options?: Options) {
+    return this.call(
+      'renameModel',
+      { params: { name }, body: { name: newName } },
       options,
     );
   }

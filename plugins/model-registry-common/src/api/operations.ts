@@ -125,6 +125,20 @@ export const modelRegistryOperations = {
     response: s.model,
     responseDescription: 'The changed model',
   }),
+  renameModel: operation({
+    method: 'post',
+    path: '/models/:name/rename',
+    summary:
+      'Rename a model; its versions, aliases and audit trail follow it, the old name is free',
+    tag: 'models',
+    permissions: [modelUpdatePermission.name],
+    params: s.modelPathParams,
+    body: s.renameModelRequest,
+    status: 200,
+    response: s.model,
+    responseDescription: 'The renamed model',
+    errors: { '409': 'A model of the new name exists' },
+  }),
   archiveModel: operation({
     method: 'post',
     path: '/models/:name/archive',
@@ -206,6 +220,32 @@ export const modelRegistryOperations = {
     status: 201,
     response: s.registeredVersions,
     responseDescription: 'The new versions, in the order of the request',
+  }),
+  exportVersionCycloneDx: operation({
+    method: 'get',
+    path: '/models/:name/versions/:version/cyclonedx',
+    summary:
+      'A version as a CycloneDX 1.6 ML-BOM: machine-learning-model component with model card, metrics, datasets and lineage',
+    tag: 'lineage',
+    permissions: read,
+    params: s.versionPathParams,
+    status: 200,
+    response: s.cycloneDxBom,
+    responseDescription: 'The CycloneDX 1.6 JSON document',
+  }),
+  recordVersionRun: operation({
+    method: 'post',
+    path: '/models/:name/versions/:version/runs',
+    summary:
+      'Record a run that produced a version, with the datasets it read (from lineage emitters such as OpenLineage); repeated and late events are merged',
+    tag: 'lineage',
+    permissions: [versionCreatePermission.name],
+    params: s.versionPathParams,
+    body: s.recordVersionRunRequest,
+    status: 200,
+    response: s.versionRun,
+    responseDescription:
+      'The run as recorded: its latest state and all inputs named so far',
   }),
   getVersion: operation({
     method: 'get',

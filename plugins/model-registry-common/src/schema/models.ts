@@ -11,6 +11,7 @@ import {
   timestamp,
   timestamps,
 } from './primitives';
+import { annotations } from './versions';
 
 export const deploymentStatus = z
   .enum(['pending', 'progressing', 'succeeded', 'failed', 'rolled-back'])
@@ -105,6 +106,8 @@ export const model = z
       }),
     /** Drift verdict and last deployment, as far as the registry knows them. */
     health: modelHealth,
+    /** What integrations keep on the model, e.g. `mlreg.io/mlflow-name`. */
+    annotations: z.record(z.string(), z.string()).optional(),
     ...timestamps,
   })
   .meta({ id: 'Model' });
@@ -121,6 +124,7 @@ export const createModelRequest = z.strictObject({
   keyMetric: metricKey
     .optional()
     .meta({ description: 'The metric that ranks the versions, e.g. auc' }),
+  annotations: annotations.optional(),
 });
 
 /** The fields of a model that can change; null clears a field. */
@@ -134,7 +138,13 @@ export const updateModelRequest = z.strictObject({
   keyMetric: metricKey.nullable().optional().meta({
     description: 'The metric that ranks the versions; null clears it',
   }),
+  annotations: annotations
+    .optional()
+    .meta({ description: 'Replaces all annotations of the model' }),
 });
+
+/** A new name for a model. */
+export const renameModelRequest = z.strictObject({ name: modelName });
 
 /** Query of the model list. */
 export const listModelsQuery = z.strictObject({

@@ -110,7 +110,8 @@ export const versionLimits = {
 
 const jsonLength = (value: unknown) => JSON.stringify(value).length;
 
-const annotations = z
+/** Annotations: string keys and values integrations keep on a record. */
+export const annotations = z
   .record(
     z.string().regex(/^[a-z0-9.\-/]{1,128}$/, 'invalid annotation key'),
     shortText(4096),

@@ -52,6 +52,13 @@ export function modelRoutes({ services, access }: RouteContext) {
         actorOf(credentials, req),
       );
     }),
+    route('renameModel', async ({ params, body, credentials, req }) => {
+      return services.models.rename(
+        params.name,
+        body.name,
+        actorOf(credentials, req),
+      );
+    }),
     route('archiveModel', async ({ params, credentials, req }) => {
       return services.models.setArchived(
         params.name,

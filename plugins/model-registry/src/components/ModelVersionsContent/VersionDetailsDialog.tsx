@@ -127,6 +127,43 @@ const ArtifactSection = ({ version }: { version: ModelVersion }) => {
   );
 };
 
+/** Saves a version's CycloneDX 1.6 ML-BOM as a JSON file. */
+const ExportBomButton = ({ version }: { version: ModelVersion }) => {
+  const api = useApi(modelRegistryApiRef);
+  const [error, setError] = useState<Error>();
+  const exportBom = async () => {
+    setError(undefined);
+    try {
+      const bom = await api.exportVersionCycloneDx(
+        version.model,
+        version.version,
+      );
+      const url = URL.createObjectURL(
+        new Blob([JSON.stringify(bom, null, 2)], {
+          type: 'application/vnd.cyclonedx+json',
+        }),
+      );
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `${version.model}-v${version.version}.cdx.json`;
+      link.click();
+      URL.revokeObjectURL(url);
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+  return (
+    <Flex direction="column">
+      <Flex>
+        <Button variant="secondary" onPress={exportBom}>
+          Export CycloneDX ML-BOM
+        </Button>
+      </Flex>
+      {error && <Alert status="danger" title={describeError(error)} />}
+    </Flex>
+  );
+};
+
 const VersionDetails = ({
   version,
   onChanged,
@@ -225,6 +262,7 @@ const VersionDetails = ({
           />
         )}
       </Section>
+      <ExportBomButton version={version} />
       {canSetAlias && version.status === 'READY' && (
         <SetAliasForm version={version} onChanged={onChanged} />
       )}

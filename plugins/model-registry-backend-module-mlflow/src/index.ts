@@ -1,0 +1,6 @@
+/**
+ * MLflow's model registry REST API for the Model Registry backend.
+ *
+ * @packageDocumentation
+ */
+export { modelRegistryModuleMlflow as default } from './module';
