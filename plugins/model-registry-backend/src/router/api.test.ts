@@ -527,7 +527,7 @@ describe.each(databases.eachSupportedId())('REST API (%s)', databaseId => {
         'POST /models/{name}/monitor/events',
       ]),
     );
-    expect(operations).toHaveLength(43);
+    expect(operations).toHaveLength(47);
     const listModels = res.body.paths['/models'].get;
     expect(
       listModels.parameters.find((p: any) => p.name === 'drift').schema.enum,
