@@ -89,9 +89,12 @@ export class FakeKubernetesApi {
     await new Promise<void>(resolve => this.server?.close(() => resolve()) ?? resolve());
   }
 
-  /** How objects named `name` (any kind) behave from their next apply on. */
-  behave(name: string, behaviour: Behaviour): void {
-    this.behaviours.set(name, behaviour);
+  /**
+   * How objects named `name` (any kind) behave from their next apply on;
+   * with `version`, only while they carry that `mlreg.io/version` label.
+   */
+  behave(name: string, behaviour: Behaviour, version?: number): void {
+    this.behaviours.set(version === undefined ? name : `${name}@${version}`, behaviour);
   }
 
   setDefaultBehaviour(behaviour: Behaviour): void {
@@ -287,6 +290,9 @@ export class FakeKubernetesApi {
     const object = this.objects.get(key)!;
     const generation = object.metadata.generation;
     const behaviour =
+      this.behaviours.get(
+        `${object.metadata.name}@${object.metadata.labels?.['mlreg.io/version']}`,
+      ) ??
       this.behaviours.get(object.metadata.name) ??
       (kind === 'InferenceService' && this.defaultBehaviour.type === 'rollout'
         ? { type: 'ready' as const, delayMs: this.defaultBehaviour.delayMs }
