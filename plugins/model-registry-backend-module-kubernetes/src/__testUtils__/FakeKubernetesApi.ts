@@ -31,6 +31,8 @@ const PATH =
 
 /** A request the fake answered, for assertions. */
 export interface SeenRequest {
+  /** When it arrived, `performance.now()`. */
+  at: number;
   method: string;
   path: string;
   query: URLSearchParams;
@@ -48,6 +50,8 @@ export interface SeenRequest {
  */
 export class FakeKubernetesApi {
   readonly requests: SeenRequest[] = [];
+  /** Status changes the simulated controllers made, `performance.now()`. */
+  readonly transitions: Array<{ at: number; name: string; failed: boolean }> = [];
   private readonly objects = new Map<string, Obj>();
   private readonly watchers = new Set<{
     prefix: string;
@@ -132,6 +136,7 @@ export class FakeKubernetesApi {
   private handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const seen: SeenRequest = {
+      at: performance.now(),
       method: req.method ?? 'GET',
       path: url.pathname,
       query: url.searchParams,
@@ -282,6 +287,12 @@ export class FakeKubernetesApi {
     const object = this.objects.get(key);
     if (!object || object.metadata.generation !== generation) return;
     object.status = status;
+    this.transitions.push({
+      at: performance.now(),
+      name: object.metadata.name,
+      failed: JSON.stringify(status).includes('ProgressDeadlineExceeded') ||
+        JSON.stringify(status).includes('FailedToLoad'),
+    });
     object.metadata.resourceVersion = String(++this.resourceVersion);
     this.notify(kind, object);
   }
