@@ -55,6 +55,10 @@ backend.add(import('@mlreg/plugin-search-backend-module-model-registry'));
 backend.add(import('@mlreg/plugin-scaffolder-backend-module-model-registry'));
 // optional: registry metrics for Prometheus, PromQL and Alertmanager alerts in
 backend.add(import('@mlreg/plugin-model-registry-backend-module-prometheus'));
+// Deployments: to Kubernetes (KServe or Deployments) and through CI/CD
+// pipelines, for environments configured under modelRegistry.environments
+backend.add(import('@mlreg/plugin-model-registry-backend-module-kubernetes'));
+backend.add(import('@mlreg/plugin-model-registry-backend-module-cicd'));
 
 // Example registry contents for the embedded default (modelRegistry.exampleData)
 backend.add(import('./modules/exampleRegistryData'));
