@@ -47,7 +47,9 @@ export class CicdDeploymentTarget implements ModelDeploymentTarget {
       artifactUri: version.artifact.uri,
       environment: environment.name,
       deploymentId,
-      callbackUrl: `${base}/models/${encodeURIComponent(version.model)}/deployments/${deploymentId}/status`,
+      callbackUrl: `${base}/models/${encodeURIComponent(
+        version.model,
+      )}/deployments/${deploymentId}/status`,
     };
     const run = await pipeline.trigger(parameters);
     return {
@@ -62,7 +64,9 @@ export class CicdDeploymentTarget implements ModelDeploymentTarget {
       },
       status: {
         status: 'progressing',
-        message: `${pipeline.provider} pipeline started${run.url ? `: ${run.url}` : ''}; waiting for its report`,
+        message: `${pipeline.provider} pipeline started${
+          run.url ? `: ${run.url}` : ''
+        }; waiting for its report`,
       },
     };
   }
@@ -72,11 +76,18 @@ export class CicdDeploymentTarget implements ModelDeploymentTarget {
     environment: ModelDeploymentEnvironment;
     version: ModelDeploymentVersion;
   }): Promise<ModelDeploymentApplied> {
-    return this.start(request.deploymentId, request.environment, request.version);
+    return this.start(
+      request.deploymentId,
+      request.environment,
+      request.version,
+    );
   }
 
   async getStatus(): Promise<ModelDeploymentStatusReport> {
-    return { status: 'progressing', message: 'waiting for the pipeline to report' };
+    return {
+      status: 'progressing',
+      message: 'waiting for the pipeline to report',
+    };
   }
 
   async rollback(request: {
@@ -85,18 +96,25 @@ export class CicdDeploymentTarget implements ModelDeploymentTarget {
     from: ModelDeploymentRevision;
     to: ModelDeploymentRevision;
   }): Promise<ModelDeploymentApplied> {
-    const spec = request.to.spec as { model?: string; artifact?: ModelDeploymentVersion['artifact'] };
+    const spec = request.to.spec as {
+      model?: string;
+      artifact?: ModelDeploymentVersion['artifact'];
+    };
     if (!spec.model || !spec.artifact?.uri) {
       throw new ModelDeploymentTargetError(
         `the recorded revision of version ${request.to.version} names no model or artifact`,
         { retryable: false },
       );
     }
-    const applied = await this.start(request.deploymentId, request.environment, {
-      model: spec.model,
-      version: request.to.version,
-      artifact: spec.artifact,
-    });
+    const applied = await this.start(
+      request.deploymentId,
+      request.environment,
+      {
+        model: spec.model,
+        version: request.to.version,
+        artifact: spec.artifact,
+      },
+    );
     return { ...applied, replaced: request.from };
   }
 }

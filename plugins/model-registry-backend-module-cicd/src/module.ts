@@ -31,21 +31,23 @@ export const modelRegistryModuleCicd = createBackendModule({
               )
             : 10_000;
         const pipelines = new Map<string, Pipeline>();
-        (config.getOptionalConfigArray('modelRegistry.environments') ?? []).forEach(
-          (env, i) => {
-            if (env.getOptionalString('mode') !== 'cicd') return;
-            try {
-              pipelines.set(
-                env.getString('name'),
-                createPipeline(env.getConfig('cicd'), timeoutMs),
-              );
-            } catch (e) {
-              throw new Error(
-                `Invalid modelRegistry.environments[${i}]: ${(e as Error).message}`,
-              );
-            }
-          },
-        );
+        (
+          config.getOptionalConfigArray('modelRegistry.environments') ?? []
+        ).forEach((env, i) => {
+          if (env.getOptionalString('mode') !== 'cicd') return;
+          try {
+            pipelines.set(
+              env.getString('name'),
+              createPipeline(env.getConfig('cicd'), timeoutMs),
+            );
+          } catch (e) {
+            throw new Error(
+              `Invalid modelRegistry.environments[${i}]: ${
+                (e as Error).message
+              }`,
+            );
+          }
+        });
         targets.addDeploymentTarget(
           new CicdDeploymentTarget(pipelines, () =>
             discovery.getExternalBaseUrl('model-registry'),

@@ -49,12 +49,18 @@ async function send(
   timeoutMs: number,
 ): Promise<Response> {
   try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-  } catch (e) {
-    throw new ModelDeploymentTargetError(`${what} failed: ${(e as Error).message}`, {
-      retryable: true,
-      cause: e,
+    return await fetch(url, {
+      ...init,
+      signal: AbortSignal.timeout(timeoutMs),
     });
+  } catch (e) {
+    throw new ModelDeploymentTargetError(
+      `${what} failed: ${(e as Error).message}`,
+      {
+        retryable: true,
+        cause: e,
+      },
+    );
   }
 }
 
@@ -75,7 +81,9 @@ export function githubPipeline(config: Config, timeoutMs: number): Pipeline {
   const workflow = config.getString('workflow');
   const ref = config.getOptionalString('ref') ?? 'main';
   const token = config.getString('token');
-  const url = `${api}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/actions/workflows/${encodeURIComponent(workflow)}/dispatches`;
+  const url = `${api}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(
+    repo,
+  )}/actions/workflows/${encodeURIComponent(workflow)}/dispatches`;
   return {
     provider: 'github',
     async trigger(p) {
@@ -108,10 +116,21 @@ export function githubPipeline(config: Config, timeoutMs: number): Pipeline {
       await check(res, what);
       // 204 without details; 200 with the run when the API returns it
       if (res.status === 200) {
-        const run = (await res.json()) as { workflow_run_id?: number; html_url?: string };
-        return { id: run.workflow_run_id ? String(run.workflow_run_id) : undefined, url: run.html_url };
+        const run = (await res.json()) as {
+          workflow_run_id?: number;
+          html_url?: string;
+        };
+        return {
+          id: run.workflow_run_id ? String(run.workflow_run_id) : undefined,
+          url: run.html_url,
+        };
       }
-      return { url: `${api.replace('api.github.com', 'github.com')}/${owner}/${repo}/actions/workflows/${workflow}` };
+      return {
+        url: `${api.replace(
+          'api.github.com',
+          'github.com',
+        )}/${owner}/${repo}/actions/workflows/${workflow}`,
+      };
     },
   };
 }
@@ -122,7 +141,9 @@ export function gitlabPipeline(config: Config, timeoutMs: number): Pipeline {
   const project = String(config.get('projectId'));
   const ref = config.getOptionalString('ref') ?? 'main';
   const token = config.getString('triggerToken');
-  const url = `${api}/api/v4/projects/${encodeURIComponent(project)}/trigger/pipeline`;
+  const url = `${api}/api/v4/projects/${encodeURIComponent(
+    project,
+  )}/trigger/pipeline`;
   return {
     provider: 'gitlab',
     async trigger(p) {
@@ -138,10 +159,18 @@ export function gitlabPipeline(config: Config, timeoutMs: number): Pipeline {
       })) {
         form.append(`variables[${key}]`, value);
       }
-      const res = await send(url, { method: 'POST', body: form }, what, timeoutMs);
+      const res = await send(
+        url,
+        { method: 'POST', body: form },
+        what,
+        timeoutMs,
+      );
       await check(res, what);
       const pipeline = (await res.json()) as { id?: number; web_url?: string };
-      return { id: pipeline.id === undefined ? undefined : String(pipeline.id), url: pipeline.web_url };
+      return {
+        id: pipeline.id === undefined ? undefined : String(pipeline.id),
+        url: pipeline.web_url,
+      };
     },
   };
 }
@@ -175,9 +204,14 @@ export function jenkinsPipeline(config: Config, timeoutMs: number): Pipeline {
       if (crumbRes.status !== 404) {
         // 404: CSRF protection is off
         await check(crumbRes, `${what} (crumb)`);
-        const crumb = (await crumbRes.json()) as { crumb: string; crumbRequestField: string };
+        const crumb = (await crumbRes.json()) as {
+          crumb: string;
+          crumbRequestField: string;
+        };
         headers[crumb.crumbRequestField] = crumb.crumb;
-        const cookies = crumbRes.headers.getSetCookie().map(c => c.split(';')[0]);
+        const cookies = crumbRes.headers
+          .getSetCookie()
+          .map(c => c.split(';')[0]);
         if (cookies.length) headers.Cookie = cookies.join('; ');
       }
       const res = await send(

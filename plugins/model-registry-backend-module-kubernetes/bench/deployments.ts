@@ -12,7 +12,11 @@
  *   yarn bench            # 300 pairs, poll interval 1 s
  *   PAIRS=600 POLL_MS=500 yarn bench
  */
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import modelRegistryPlugin from '@mlreg/plugin-model-registry-backend';
 import { ModelRegistryClient } from '@mlreg/plugin-model-registry-common';
@@ -36,8 +40,17 @@ async function main() {
   await prometheus.start();
   const knex = process.env.BENCH_PG
     ? knexFactory({ client: 'pg', connection: process.env.BENCH_PG })
-    : knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
-  const cluster = { name: 'bench', url: kube.url, token: 'test-token', skipTLSVerify: true };
+    : knexFactory({
+        client: 'better-sqlite3',
+        connection: ':memory:',
+        useNullAsDefault: true,
+      });
+  const cluster = {
+    name: 'bench',
+    url: kube.url,
+    token: 'test-token',
+    skipTLSVerify: true,
+  };
   const scheduler = mockServices.scheduler();
   const { server } = await startTestBackend({
     features: [
@@ -50,14 +63,40 @@ async function main() {
       mockServices.rootConfig.factory({
         data: {
           modelRegistry: {
-            storage: { filesystem: { rootDir: `/tmp/mlreg-bench-${randomUUID()}` } },
+            storage: {
+              filesystem: { rootDir: `/tmp/mlreg-bench-${randomUUID()}` },
+            },
             deployments: { pollInterval: { milliseconds: POLL_MS } },
-            kubernetes: { watchTimeout: { milliseconds: Math.min(POLL_MS, 1000) } },
+            kubernetes: {
+              watchTimeout: { milliseconds: Math.min(POLL_MS, 1000) },
+            },
             environments: [
-              { name: 'staging', alias: 'staging', targetKind: 'deployment', image: 'model-server:1', cluster, namespace: 'staging' },
-              { name: 'production', alias: 'production', targetKind: 'kserve', cluster, namespace: 'production', canaryTrafficPercent: 10,
+              {
+                name: 'staging',
+                alias: 'staging',
+                targetKind: 'deployment',
+                image: 'model-server:1',
+                cluster,
+                namespace: 'staging',
+              },
+              {
+                name: 'production',
+                alias: 'production',
+                targetKind: 'kserve',
+                cluster,
+                namespace: 'production',
+                canaryTrafficPercent: 10,
                 bakeTime: { milliseconds: 4 * POLL_MS },
-                guardrails: [{ name: 'error-rate', source: 'test-prometheus', query: 'error_rate', successCondition: 'result[0] < 0.05', interval: { milliseconds: POLL_MS } }] },
+                guardrails: [
+                  {
+                    name: 'error-rate',
+                    source: 'test-prometheus',
+                    query: 'error_rate',
+                    successCondition: 'result[0] < 0.05',
+                    interval: { milliseconds: POLL_MS },
+                  },
+                ],
+              },
             ],
           },
         },
@@ -66,35 +105,69 @@ async function main() {
   });
   const { port } = server.address() as AddressInfo;
   const client = new ModelRegistryClient({
-    discoveryApi: { getBaseUrl: async () => `http://localhost:${port}/api/model-registry` },
+    discoveryApi: {
+      getBaseUrl: async () => `http://localhost:${port}/api/model-registry`,
+    },
   });
   const token = { token: mockCredentials.user.token() };
 
   // (1) reconciliation: PAIRS/2 models, each followed in both environments
   const models = Math.ceil(PAIRS / 2);
   for (let i = 0; i < models; i += 50) {
-    const batch = Array.from({ length: Math.min(50, models - i) }, (_, j) => `bench-${i + j}`);
-    for (const name of batch) await client.createModel({ name, owner: 'group:default/bench' }, token);
+    const batch = Array.from(
+      { length: Math.min(50, models - i) },
+      (_, j) => `bench-${i + j}`,
+    );
+    for (const name of batch)
+      await client.createModel({ name, owner: 'group:default/bench' }, token);
     await client.registerVersions(
-      { items: batch.map(model => ({ model, version: { artifact: { uri: `s3://bench/${model}/1`, format: 'sklearn' } } })) },
+      {
+        items: batch.map(model => ({
+          model,
+          version: {
+            artifact: { uri: `s3://bench/${model}/1`, format: 'sklearn' },
+          },
+        })),
+      },
       token,
     );
   }
-  const rows = await knex('model_versions').join('models', 'models.id', 'model_versions.model_id').select('model_versions.id', 'model_versions.model_id', 'models.name');
+  const rows = await knex('model_versions')
+    .join('models', 'models.id', 'model_versions.model_id')
+    .select('model_versions.id', 'model_versions.model_id', 'models.name');
   const now = new Date();
   for (const alias of ['staging', 'production']) {
     // set in the database: an alias move through the API would deploy each model
     for (let i = 0; i < rows.length; i += 200) {
       await knex('model_aliases').insert(
-        rows.slice(i, i + 200).map(r => ({ model_id: r.model_id, alias, version_id: r.id, updated_at: now, updated_by: 'user:default/bench' })),
+        rows
+          .slice(i, i + 200)
+          .map(r => ({
+            model_id: r.model_id,
+            alias,
+            version_id: r.id,
+            updated_at: now,
+            updated_by: 'user:default/bench',
+          })),
       );
     }
   }
   rows.forEach((r, i) => {
     const served = i % 10 === 0 ? 2 : 1; // every tenth model is out of sync
-    const labels = { 'mlreg.io/model': r.name, 'mlreg.io/version': String(served) };
-    kube.put('Deployment', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: r.name, namespace: 'staging', labels } });
-    kube.put('InferenceService', { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: r.name, namespace: 'production', labels } });
+    const labels = {
+      'mlreg.io/model': r.name,
+      'mlreg.io/version': String(served),
+    };
+    kube.put('Deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: r.name, namespace: 'staging', labels },
+    });
+    kube.put('InferenceService', {
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: { name: r.name, namespace: 'production', labels },
+    });
   });
   const runs: number[] = [];
   for (let run = 0; run < 3; run++) {
@@ -105,7 +178,13 @@ async function main() {
   const synced = await knex('deployment_sync').select('in_sync');
   const out = synced.filter(r => !r.in_sync).length;
   console.log(
-    `reconciliation: ${synced.length} model-environment pairs (${out} out of sync) in ${runs.map(ms => `${ms.toFixed(0)} ms`).join(', ')} (first run writes every row and ${out} out_of_sync events); limit 5000 ms`,
+    `reconciliation: ${
+      synced.length
+    } model-environment pairs (${out} out of sync) in ${runs
+      .map(ms => `${ms.toFixed(0)} ms`)
+      .join(
+        ', ',
+      )} (first run writes every row and ${out} out_of_sync events); limit 5000 ms`,
   );
 
   // (2) failure to rollback, the rollout task at the poll interval
@@ -121,7 +200,9 @@ async function main() {
     }
   };
   const status = async (model: string, version: number) =>
-    (await client.listDeployments(model, {}, token)).items.find(d => d.version === version)?.status;
+    (await client.listDeployments(model, {}, token)).items.find(
+      d => d.version === version,
+    )?.status;
 
   const rolloutFigures: number[] = [];
   const analysisFigures: number[] = [];
@@ -129,27 +210,55 @@ async function main() {
     const name = `failing-${round}`;
     await client.createModel({ name, owner: 'group:default/bench' }, token);
     for (let v = 1; v <= 2; v++) {
-      await client.registerVersion(name, { artifact: { uri: `s3://bench/${name}/${v}`, format: 'sklearn' } }, token);
+      await client.registerVersion(
+        name,
+        { artifact: { uri: `s3://bench/${name}/${v}`, format: 'sklearn' } },
+        token,
+      );
     }
     kube.behave(name, { type: 'rollout', delayMs: 100 });
     await client.setAlias(name, 'staging', 1, token);
     await until(async () => (await status(name, 1)) === 'succeeded');
     // the new version's rollout fails a random moment after it starts
-    kube.behave(name, { type: 'deadline', delayMs: 200 + Math.random() * POLL_MS }, 2);
+    kube.behave(
+      name,
+      { type: 'deadline', delayMs: 200 + Math.random() * POLL_MS },
+      2,
+    );
     await client.setAlias(name, 'staging', 2, token);
     await until(() => kube.transitions.some(t => t.name === name && t.failed));
-    const failedAt = kube.transitions.find(t => t.name === name && t.failed)!.at;
+    const failedAt = kube.transitions.find(
+      t => t.name === name && t.failed,
+    )!.at;
     await until(() =>
-      kube.requests.some(r => r.at > failedAt && r.method === 'PATCH' && r.path.endsWith(`/deployments/${name}`) && r.body?.metadata?.labels?.['mlreg.io/version'] === '1'),
+      kube.requests.some(
+        r =>
+          r.at > failedAt &&
+          r.method === 'PATCH' &&
+          r.path.endsWith(`/deployments/${name}`) &&
+          r.body?.metadata?.labels?.['mlreg.io/version'] === '1',
+      ),
     );
-    const appliedAt = kube.requests.find(r => r.at > failedAt && r.method === 'PATCH' && r.path.endsWith(`/deployments/${name}`))!.at;
+    const appliedAt = kube.requests.find(
+      r =>
+        r.at > failedAt &&
+        r.method === 'PATCH' &&
+        r.path.endsWith(`/deployments/${name}`),
+    )!.at;
     rolloutFigures.push(appliedAt - failedAt);
 
     // a canary whose error rate goes bad during the bake time
     const canary = `canary-${round}`;
-    await client.createModel({ name: canary, owner: 'group:default/bench' }, token);
+    await client.createModel(
+      { name: canary, owner: 'group:default/bench' },
+      token,
+    );
     for (let v = 1; v <= 2; v++) {
-      await client.registerVersion(canary, { artifact: { uri: `s3://bench/${canary}/${v}`, format: 'sklearn' } }, token);
+      await client.registerVersion(
+        canary,
+        { artifact: { uri: `s3://bench/${canary}/${v}`, format: 'sklearn' } },
+        token,
+      );
     }
     kube.behave(canary, { type: 'ready', delayMs: 50 });
     prometheus.answers.set('error_rate', 0.01);
@@ -157,22 +266,50 @@ async function main() {
     await client.setAlias(canary, 'production', 1, token);
     await until(async () => (await status(canary, 1)) === 'succeeded');
     await client.setAlias(canary, 'production', 2, token);
-    await until(() => kube.get('InferenceService', 'production', canary)?.spec.predictor.canaryTrafficPercent === 10);
+    await until(
+      () =>
+        kube.get('InferenceService', 'production', canary)?.spec.predictor
+          .canaryTrafficPercent === 10,
+    );
     await sleep(Math.random() * POLL_MS);
     const badAt = performance.now();
     prometheus.answers.set('error_rate', 0.5);
     await until(() =>
-      kube.requests.some(r => r.at > badAt && r.method === 'PATCH' && r.path.endsWith(`/inferenceservices/${canary}`) && r.body?.spec?.predictor?.canaryTrafficPercent === 0),
+      kube.requests.some(
+        r =>
+          r.at > badAt &&
+          r.method === 'PATCH' &&
+          r.path.endsWith(`/inferenceservices/${canary}`) &&
+          r.body?.spec?.predictor?.canaryTrafficPercent === 0,
+      ),
     );
-    const resetAt = kube.requests.find(r => r.at > badAt && r.method === 'PATCH' && r.path.endsWith(`/inferenceservices/${canary}`) && r.body?.spec?.predictor?.canaryTrafficPercent === 0)!.at;
+    const resetAt = kube.requests.find(
+      r =>
+        r.at > badAt &&
+        r.method === 'PATCH' &&
+        r.path.endsWith(`/inferenceservices/${canary}`) &&
+        r.body?.spec?.predictor?.canaryTrafficPercent === 0,
+    )!.at;
     analysisFigures.push(resetAt - badAt);
     prometheus.answers.set('error_rate', 0.01);
   }
   clearInterval(ticker);
   const show = (xs: number[]) => xs.map(ms => `${ms.toFixed(0)} ms`).join(', ');
-  console.log(`failed rollout (ProgressDeadlineExceeded) to last good manifest re-applied, poll interval ${POLL_MS} ms: ${show(rolloutFigures)}; limit 5000 ms`);
-  console.log(`failing guardrail (error rate) to canary traffic reset, measurement interval ${POLL_MS} ms: ${show(analysisFigures)}; limit 5000 ms`);
-  console.log(`load average: ${loadavg().map(l => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `failed rollout (ProgressDeadlineExceeded) to last good manifest re-applied, poll interval ${POLL_MS} ms: ${show(
+      rolloutFigures,
+    )}; limit 5000 ms`,
+  );
+  console.log(
+    `failing guardrail (error rate) to canary traffic reset, measurement interval ${POLL_MS} ms: ${show(
+      analysisFigures,
+    )}; limit 5000 ms`,
+  );
+  console.log(
+    `load average: ${loadavg()
+      .map(l => l.toFixed(2))
+      .join(' ')}`,
+  );
   await server.close();
   await kube.stop();
   await prometheus.stop();

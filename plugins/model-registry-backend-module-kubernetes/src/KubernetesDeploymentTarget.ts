@@ -55,7 +55,11 @@ function toTargetError(error: unknown, doing: string): Error {
     }
     return new ModelDeploymentTargetError(
       `${doing} failed with HTTP ${error.code}${detail}`,
-      { retryable: !PERMANENT.has(error.code), status: error.code, cause: error },
+      {
+        retryable: !PERMANENT.has(error.code),
+        status: error.code,
+        cause: error,
+      },
     );
   }
   return new ModelDeploymentTargetError(
@@ -64,11 +68,18 @@ function toTargetError(error: unknown, doing: string): Error {
   );
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`${what}: no answer from the API server within ${ms}ms`)),
+      () =>
+        reject(
+          new Error(`${what}: no answer from the API server within ${ms}ms`),
+        ),
       ms,
     );
   });
@@ -148,7 +159,15 @@ export class KubernetesDeploymentTarget implements ModelDeploymentTarget {
     }
     const manifests =
       this.kind === 'kserve'
-        ? [renderInferenceService(environment, version, deploymentId, serving, canary)]
+        ? [
+            renderInferenceService(
+              environment,
+              version,
+              deploymentId,
+              serving,
+              canary,
+            ),
+          ]
         : renderDeployment(environment, version, deploymentId, serving);
     for (const manifest of manifests) {
       const problem = validateManifest(manifest);
@@ -280,7 +299,8 @@ export class KubernetesDeploymentTarget implements ModelDeploymentTarget {
       request.current ?? (await this.live(environment, preview[0]));
     const canaryPercent =
       this.kind === 'kserve' && replaced && replaced.version !== version.version
-        ? readServingOptions(this.kind, environment.options).canaryTrafficPercent
+        ? readServingOptions(this.kind, environment.options)
+            .canaryTrafficPercent
         : undefined;
     const manifests =
       canaryPercent === undefined
@@ -314,7 +334,9 @@ export class KubernetesDeploymentTarget implements ModelDeploymentTarget {
     if (served !== String(request.revision.version)) {
       return {
         status: 'failed',
-        message: `${main.kind} ${main.metadata.name} now serves version ${served ?? 'unknown'}: it was changed by someone else`,
+        message: `${main.kind} ${main.metadata.name} now serves version ${
+          served ?? 'unknown'
+        }: it was changed by someone else`,
       };
     }
     const status = this.rolloutStatus(object);

@@ -92,7 +92,11 @@ export class ClusterConnections {
     if (!found) {
       const known = [...this.portal.keys()];
       throw new Error(
-        `environment "${environment.name}" names cluster "${environment.cluster}", which is not among kubernetes.clusterLocatorMethods clusters with a service account token (${known.length ? known.join(', ') : 'none configured'}); give the cluster inline: cluster: { name, url, token } or { name, kubeconfig } or { name, inCluster: true }`,
+        `environment "${environment.name}" names cluster "${
+          environment.cluster
+        }", which is not among kubernetes.clusterLocatorMethods clusters with a service account token (${
+          known.length ? known.join(', ') : 'none configured'
+        }); give the cluster inline: cluster: { name, url, token } or { name, kubeconfig } or { name, inCluster: true }`,
       );
     }
     return found;

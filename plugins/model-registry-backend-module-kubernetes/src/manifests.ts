@@ -55,7 +55,12 @@ function integer(
 ): number | undefined {
   const value = options[key];
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < min ||
+    value > max
+  ) {
     throw new Error(`${key} must be an integer from ${min} to ${max}`);
   }
   return value;
@@ -69,7 +74,9 @@ export function readServingOptions(
   const resources = options.resources;
   if (
     resources !== undefined &&
-    (typeof resources !== 'object' || resources === null || Array.isArray(resources))
+    (typeof resources !== 'object' ||
+      resources === null ||
+      Array.isArray(resources))
   ) {
     throw new Error('resources must be an object with requests and limits');
   }
@@ -82,7 +89,9 @@ export function readServingOptions(
   }
   const image = string(options, 'image');
   if (kind === 'deployment' && !image) {
-    throw new Error('image (the model server image) is required for targetKind "deployment"');
+    throw new Error(
+      'image (the model server image) is required for targetKind "deployment"',
+    );
   }
   const canary = integer(options, 'canaryTrafficPercent', 1, 99);
   if (canary !== undefined && kind !== 'kserve') {
@@ -94,7 +103,12 @@ export function readServingOptions(
     image,
     port: integer(options, 'port', 1, 65535) ?? 8080,
     args: args as string[] | undefined,
-    progressDeadlineSeconds: integer(options, 'progressDeadlineSeconds', 1, 86400),
+    progressDeadlineSeconds: integer(
+      options,
+      'progressDeadlineSeconds',
+      1,
+      86400,
+    ),
     modelFormat: string(options, 'modelFormat'),
     runtime: string(options, 'runtime'),
     protocolVersion: string(options, 'protocolVersion'),
@@ -147,7 +161,8 @@ export function renderInferenceService(
 ): Manifest {
   const meta = metadata(environment, version, deploymentId);
   if (options.deploymentMode) {
-    meta.annotations['serving.kserve.io/deploymentMode'] = options.deploymentMode;
+    meta.annotations['serving.kserve.io/deploymentMode'] =
+      options.deploymentMode;
   }
   const format = options.modelFormat ?? version.artifact.format;
   if (!format) {

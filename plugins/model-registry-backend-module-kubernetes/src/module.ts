@@ -66,7 +66,9 @@ export const modelRegistryModuleKubernetes = createBackendModule({
             target.checkEnvironment({
               name: env.getString('name'),
               cluster:
-                typeof cluster === 'object' && cluster && !Array.isArray(cluster)
+                typeof cluster === 'object' &&
+                cluster &&
+                !Array.isArray(cluster)
                   ? String(cluster.name)
                   : String(cluster),
               namespace: env.getOptionalString('namespace') ?? '',
@@ -75,7 +77,9 @@ export const modelRegistryModuleKubernetes = createBackendModule({
             });
           } catch (e) {
             throw new Error(
-              `Invalid modelRegistry.environments[${i}]: ${(e as Error).message}`,
+              `Invalid modelRegistry.environments[${i}]: ${
+                (e as Error).message
+              }`,
             );
           }
         });

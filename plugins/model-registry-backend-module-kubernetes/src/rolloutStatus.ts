@@ -49,7 +49,10 @@ export function deploymentRolloutStatus(
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
     return {
       status: 'failed',
-      message: `ProgressDeadlineExceeded: ${progressing.message ?? 'the rollout made no progress within its deadline'}`,
+      message: `ProgressDeadlineExceeded: ${
+        progressing.message ??
+        'the rollout made no progress within its deadline'
+      }`,
     };
   }
   const wanted = object.spec?.replicas ?? 1;
@@ -63,7 +66,9 @@ export function deploymentRolloutStatus(
   if ((status.replicas ?? 0) > updated) {
     return {
       status: 'progressing',
-      message: `${(status.replicas ?? 0) - updated} old replicas are pending termination`,
+      message: `${
+        (status.replicas ?? 0) - updated
+      } old replicas are pending termination`,
     };
   }
   const available = status.availableReplicas ?? 0;
@@ -73,7 +78,10 @@ export function deploymentRolloutStatus(
       message: `${available} of ${updated} updated replicas are available`,
     };
   }
-  return { status: 'succeeded', message: `${available} of ${wanted} replicas available` };
+  return {
+    status: 'succeeded',
+    message: `${available} of ${wanted} replicas available`,
+  };
 }
 
 const FAILED_TRANSITIONS = new Set(['BlockedByFailedLoad', 'InvalidSpec']);
@@ -90,13 +98,16 @@ export function inferenceServiceRolloutStatus(
   const status = object.status ?? {};
   const model = status.modelStatus;
   if (
-    (model?.transitionStatus && FAILED_TRANSITIONS.has(model.transitionStatus)) ||
+    (model?.transitionStatus &&
+      FAILED_TRANSITIONS.has(model.transitionStatus)) ||
     model?.states?.activeModelState === 'FailedToLoad'
   ) {
     const info = model.lastFailureInfo;
     return {
       status: 'failed',
-      message: `${model.transitionStatus ?? 'FailedToLoad'}: ${info?.message ?? info?.reason ?? 'the model failed to load'}`,
+      message: `${model.transitionStatus ?? 'FailedToLoad'}: ${
+        info?.message ?? info?.reason ?? 'the model failed to load'
+      }`,
     };
   }
   if ((status.observedGeneration ?? 0) < generation) {
@@ -118,7 +129,9 @@ export function inferenceServiceRolloutStatus(
   return {
     status: 'progressing',
     message: waiting
-      ? `${waiting.type} is ${waiting.status}${waiting.reason ? ` (${waiting.reason})` : ''}${waiting.message ? `: ${waiting.message}` : ''}`
+      ? `${waiting.type} is ${waiting.status}${
+          waiting.reason ? ` (${waiting.reason})` : ''
+        }${waiting.message ? `: ${waiting.message}` : ''}`
       : 'Waiting for the Ready and PredictorReady conditions',
   };
 }

@@ -36,14 +36,24 @@ export class FakeCiServer {
       });
       req.on('end', () => {
         const path = req.url ?? '/';
-        this.requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
+        this.requests.push({
+          method: req.method ?? 'GET',
+          path,
+          headers: req.headers,
+          body,
+        });
         const failure = this.failures.shift();
         if (failure) {
           res.writeHead(failure, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ message: `injected ${failure}` }));
           return;
         }
-        if (req.method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/actions\/workflows\/[^/]+\/dispatches$/.test(path)) {
+        if (
+          req.method === 'POST' &&
+          /^\/repos\/[^/]+\/[^/]+\/actions\/workflows\/[^/]+\/dispatches$/.test(
+            path,
+          )
+        ) {
           const ok =
             req.headers.authorization === 'Bearer gh-token' &&
             req.headers.accept === 'application/vnd.github+json' &&
@@ -51,7 +61,10 @@ export class FakeCiServer {
           res.writeHead(ok ? 204 : 401).end();
           return;
         }
-        if (req.method === 'POST' && /^\/api\/v4\/projects\/[^/]+\/trigger\/pipeline$/.test(path)) {
+        if (
+          req.method === 'POST' &&
+          /^\/api\/v4\/projects\/[^/]+\/trigger\/pipeline$/.test(path)
+        ) {
           const form = new URLSearchParams(body);
           if (form.get('token') !== 'gl-trigger') {
             res.writeHead(404, { 'content-type': 'application/json' });
@@ -59,10 +72,19 @@ export class FakeCiServer {
             return;
           }
           res.writeHead(201, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ id: 4711, status: 'created', ref: form.get('ref'), web_url: `${this.url}/ml/deploy/-/pipelines/4711` }));
+          res.end(
+            JSON.stringify({
+              id: 4711,
+              status: 'created',
+              ref: form.get('ref'),
+              web_url: `${this.url}/ml/deploy/-/pipelines/4711`,
+            }),
+          );
           return;
         }
-        const basic = `Basic ${Buffer.from('deployer:jk-token').toString('base64')}`;
+        const basic = `Basic ${Buffer.from('deployer:jk-token').toString(
+          'base64',
+        )}`;
         if (req.method === 'GET' && path === '/crumbIssuer/api/json') {
           if (req.headers.authorization !== basic) {
             res.writeHead(401).end();
@@ -72,10 +94,19 @@ export class FakeCiServer {
             'content-type': 'application/json',
             'set-cookie': 'JSESSIONID.abc=session-1; Path=/; HttpOnly',
           });
-          res.end(JSON.stringify({ _class: 'hudson.security.csrf.DefaultCrumbIssuer', crumb: 'crumb-1', crumbRequestField: 'Jenkins-Crumb' }));
+          res.end(
+            JSON.stringify({
+              _class: 'hudson.security.csrf.DefaultCrumbIssuer',
+              crumb: 'crumb-1',
+              crumbRequestField: 'Jenkins-Crumb',
+            }),
+          );
           return;
         }
-        if (req.method === 'POST' && /^(\/job\/[^/]+)+\/buildWithParameters$/.test(path)) {
+        if (
+          req.method === 'POST' &&
+          /^(\/job\/[^/]+)+\/buildWithParameters$/.test(path)
+        ) {
           const crumbOk =
             req.headers['jenkins-crumb'] === 'crumb-1' &&
             (req.headers.cookie ?? '').includes('JSESSIONID.abc=session-1');
@@ -84,19 +115,27 @@ export class FakeCiServer {
             res.end('No valid crumb was included in the request');
             return;
           }
-          res.writeHead(201, { location: `${this.url}/queue/item/${++this.queueItem}/` }).end();
+          res
+            .writeHead(201, {
+              location: `${this.url}/queue/item/${++this.queueItem}/`,
+            })
+            .end();
           return;
         }
         res.writeHead(404).end();
       });
     });
     await new Promise<void>(r => this.server!.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `http://127.0.0.1:${
+      (this.server.address() as AddressInfo).port
+    }`;
     return this.url;
   }
 
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
-    await new Promise<void>(r => (this.server ? this.server.close(() => r()) : r()));
+    await new Promise<void>(r =>
+      this.server ? this.server.close(() => r()) : r(),
+    );
   }
 }

@@ -16,9 +16,16 @@ export type Behaviour =
 
 type Obj = Record<string, any>;
 
-const RESOURCES: Record<string, { group: string; kind: string; plural: string }> = {
+const RESOURCES: Record<
+  string,
+  { group: string; kind: string; plural: string }
+> = {
   '/api/v1': { group: '/api/v1', kind: 'Service', plural: 'services' },
-  '/apis/apps/v1': { group: '/apis/apps/v1', kind: 'Deployment', plural: 'deployments' },
+  '/apis/apps/v1': {
+    group: '/apis/apps/v1',
+    kind: 'Deployment',
+    plural: 'deployments',
+  },
   '/apis/serving.kserve.io/v1beta1': {
     group: '/apis/serving.kserve.io/v1beta1',
     kind: 'InferenceService',
@@ -51,7 +58,8 @@ export interface SeenRequest {
 export class FakeKubernetesApi {
   readonly requests: SeenRequest[] = [];
   /** Status changes the simulated controllers made, `performance.now()`. */
-  readonly transitions: Array<{ at: number; name: string; failed: boolean }> = [];
+  readonly transitions: Array<{ at: number; name: string; failed: boolean }> =
+    [];
   private readonly objects = new Map<string, Obj>();
   private readonly watchers = new Set<{
     prefix: string;
@@ -80,8 +88,12 @@ export class FakeKubernetesApi {
       });
       req.on('end', () => this.handle(req, res, body));
     });
-    await new Promise<void>(resolve => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await new Promise<void>(resolve =>
+      this.server!.listen(0, '127.0.0.1', resolve),
+    );
+    this.url = `http://127.0.0.1:${
+      (this.server.address() as AddressInfo).port
+    }`;
     return this.url;
   }
 
@@ -90,7 +102,9 @@ export class FakeKubernetesApi {
     for (const w of this.watchers) w.res.end();
     this.watchers.clear();
     this.server?.closeAllConnections();
-    await new Promise<void>(resolve => this.server?.close(() => resolve()) ?? resolve());
+    await new Promise<void>(
+      resolve => this.server?.close(() => resolve()) ?? resolve(),
+    );
   }
 
   /**
@@ -98,7 +112,10 @@ export class FakeKubernetesApi {
    * with `version`, only while they carry that `mlreg.io/version` label.
    */
   behave(name: string, behaviour: Behaviour, version?: number): void {
-    this.behaviours.set(version === undefined ? name : `${name}@${version}`, behaviour);
+    this.behaviours.set(
+      version === undefined ? name : `${name}@${version}`,
+      behaviour,
+    );
   }
 
   setDefaultBehaviour(behaviour: Behaviour): void {
@@ -106,7 +123,13 @@ export class FakeKubernetesApi {
   }
 
   /** Answers the next `times` matching requests with `status` (or never, `hang`). */
-  fail(method: string, path: RegExp, status: number, times = 1, hang = false): void {
+  fail(
+    method: string,
+    path: RegExp,
+    status: number,
+    times = 1,
+    hang = false,
+  ): void {
     this.faults.push({ method, path, status, times, hang });
   }
 
@@ -120,7 +143,11 @@ export class FakeKubernetesApi {
     const key = `${kind}/${object.metadata.namespace}/${object.metadata.name}`;
     this.objects.set(key, {
       ...object,
-      metadata: { generation: 1, resourceVersion: String(++this.resourceVersion), ...object.metadata },
+      metadata: {
+        generation: 1,
+        resourceVersion: String(++this.resourceVersion),
+        ...object.metadata,
+      },
     });
   }
 
@@ -129,11 +156,27 @@ export class FakeKubernetesApi {
     res.end(JSON.stringify(body));
   }
 
-  private status(res: http.ServerResponse, code: number, reason: string, message: string) {
-    this.send(res, code, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, message, code });
+  private status(
+    res: http.ServerResponse,
+    code: number,
+    reason: string,
+    message: string,
+  ) {
+    this.send(res, code, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      reason,
+      message,
+      code,
+    });
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string) {
+  private handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    raw: string,
+  ) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const seen: SeenRequest = {
       at: performance.now(),
@@ -166,7 +209,12 @@ export class FakeKubernetesApi {
         500: 'InternalError',
         503: 'ServiceUnavailable',
       };
-      this.status(res, fault.status, reasons[fault.status] ?? 'Unknown', `injected ${fault.status}`);
+      this.status(
+        res,
+        fault.status,
+        reasons[fault.status] ?? 'Unknown',
+        `injected ${fault.status}`,
+      );
       return;
     }
     const discovery = RESOURCES[url.pathname];
@@ -175,7 +223,13 @@ export class FakeKubernetesApi {
         kind: 'APIResourceList',
         groupVersion: url.pathname.replace(/^\/apis?\//, ''),
         resources: [
-          { name: discovery.plural, singularName: '', namespaced: true, kind: discovery.kind, verbs: ['get', 'list', 'patch', 'watch'] },
+          {
+            name: discovery.plural,
+            singularName: '',
+            namespaced: true,
+            kind: discovery.kind,
+            verbs: ['get', 'list', 'patch', 'watch'],
+          },
         ],
       });
       return;
@@ -183,18 +237,33 @@ export class FakeKubernetesApi {
     const match = PATH.exec(url.pathname);
     const resource = match && RESOURCES[match[1]];
     if (!match || !resource || resource.plural !== match[3]) {
-      this.status(res, 404, 'NotFound', `no route ${req.method} ${url.pathname}`);
+      this.status(
+        res,
+        404,
+        'NotFound',
+        `no route ${req.method} ${url.pathname}`,
+      );
       return;
     }
     const [, prefix, namespace, , name] = match;
     const key = `${resource.kind}/${namespace}/${name}`;
     if (req.method === 'PATCH' && name) {
       if (seen.contentType !== 'application/apply-patch+yaml' || !seen.body) {
-        this.status(res, 415, 'UnsupportedMediaType', 'only server-side apply is served');
+        this.status(
+          res,
+          415,
+          'UnsupportedMediaType',
+          'only server-side apply is served',
+        );
         return;
       }
       if (url.searchParams.get('fieldManager') === null) {
-        this.status(res, 422, 'Invalid', 'fieldManager is required for apply patch');
+        this.status(
+          res,
+          422,
+          'Invalid',
+          'fieldManager is required for apply patch',
+        );
         return;
       }
       this.apply(resource.kind, key, seen.body, res);
@@ -202,15 +271,28 @@ export class FakeKubernetesApi {
     }
     if (req.method === 'GET' && name) {
       const object = this.objects.get(key);
-      if (!object) this.status(res, 404, 'NotFound', `${resource.plural} "${name}" not found`);
+      if (!object)
+        this.status(
+          res,
+          404,
+          'NotFound',
+          `${resource.plural} "${name}" not found`,
+        );
       else this.send(res, 200, object);
       return;
     }
     if (req.method === 'GET' && url.searchParams.get('watch') === 'true') {
       const field = url.searchParams.get('fieldSelector') ?? '';
       const only = /^metadata\.name=(.+)$/.exec(field)?.[1];
-      res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
-      const watcher = { prefix: `${resource.kind}/${namespace}/`, name: only, res };
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'transfer-encoding': 'chunked',
+      });
+      const watcher = {
+        prefix: `${resource.kind}/${namespace}/`,
+        name: only,
+        res,
+      };
       this.watchers.add(watcher);
       res.flushHeaders();
       res.on('close', () => this.watchers.delete(watcher));
@@ -231,10 +313,16 @@ export class FakeKubernetesApi {
       const items = [...this.objects.entries()]
         .filter(([k]) => k.startsWith(`${resource.kind}/${namespace}/`))
         .map(([, o]) => o)
-        .filter(o => !selector || selector.split(',').every(term => {
-          const [label, value] = term.split('=');
-          return value === undefined ? label in (o.metadata.labels ?? {}) : o.metadata.labels?.[label] === value;
-        }));
+        .filter(
+          o =>
+            !selector ||
+            selector.split(',').every(term => {
+              const [label, value] = term.split('=');
+              return value === undefined
+                ? label in (o.metadata.labels ?? {})
+                : o.metadata.labels?.[label] === value;
+            }),
+        );
       this.send(res, 200, {
         kind: `${resource.kind}List`,
         apiVersion: prefix.replace(/^\/apis?\//, ''),
@@ -246,10 +334,17 @@ export class FakeKubernetesApi {
     this.status(res, 405, 'MethodNotAllowed', `${req.method} is not served`);
   }
 
-  private apply(kind: string, key: string, body: Obj, res: http.ServerResponse) {
+  private apply(
+    kind: string,
+    key: string,
+    body: Obj,
+    res: http.ServerResponse,
+  ) {
     const existing = this.objects.get(key);
-    const specChanged = JSON.stringify(existing?.spec) !== JSON.stringify(body.spec);
-    const generation = (existing?.metadata.generation ?? 0) + (existing && !specChanged ? 0 : 1);
+    const specChanged =
+      JSON.stringify(existing?.spec) !== JSON.stringify(body.spec);
+    const generation =
+      (existing?.metadata.generation ?? 0) + (existing && !specChanged ? 0 : 1);
     const object: Obj = {
       ...body,
       metadata: {
@@ -290,7 +385,8 @@ export class FakeKubernetesApi {
     this.transitions.push({
       at: performance.now(),
       name: object.metadata.name,
-      failed: JSON.stringify(status).includes('ProgressDeadlineExceeded') ||
+      failed:
+        JSON.stringify(status).includes('ProgressDeadlineExceeded') ||
         JSON.stringify(status).includes('FailedToLoad'),
     });
     object.metadata.resourceVersion = String(++this.resourceVersion);
@@ -316,27 +412,44 @@ export class FakeKubernetesApi {
         replicas: replicas + 1,
         updatedReplicas: 0,
         availableReplicas: 1,
-        conditions: [{ type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated' }],
+        conditions: [
+          { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated' },
+        ],
       });
       this.later(behaviour.delayMs, () =>
-        this.update(kind, key, generation, behaviour.type === 'deadline'
-          ? {
-              observedGeneration: generation,
-              replicas: replicas + 1,
-              updatedReplicas: 1,
-              availableReplicas: 1,
-              conditions: [{
-                type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded',
-                message: `ReplicaSet "${object.metadata.name}-${generation}" has timed out progressing.`,
-              }],
-            }
-          : {
-              observedGeneration: generation,
-              replicas,
-              updatedReplicas: replicas,
-              availableReplicas: replicas,
-              conditions: [{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }],
-            }),
+        this.update(
+          kind,
+          key,
+          generation,
+          behaviour.type === 'deadline'
+            ? {
+                observedGeneration: generation,
+                replicas: replicas + 1,
+                updatedReplicas: 1,
+                availableReplicas: 1,
+                conditions: [
+                  {
+                    type: 'Progressing',
+                    status: 'False',
+                    reason: 'ProgressDeadlineExceeded',
+                    message: `ReplicaSet "${object.metadata.name}-${generation}" has timed out progressing.`,
+                  },
+                ],
+              }
+            : {
+                observedGeneration: generation,
+                replicas,
+                updatedReplicas: replicas,
+                availableReplicas: replicas,
+                conditions: [
+                  {
+                    type: 'Progressing',
+                    status: 'True',
+                    reason: 'NewReplicaSetAvailable',
+                  },
+                ],
+              },
+        ),
       );
       return;
     }
@@ -346,31 +459,45 @@ export class FakeKubernetesApi {
         { type: 'PredictorReady', status: 'Unknown' },
         { type: 'Ready', status: 'Unknown', reason: 'RevisionMissing' },
       ],
-      modelStatus: { transitionStatus: 'InProgress', states: { activeModelState: 'Loading' } },
+      modelStatus: {
+        transitionStatus: 'InProgress',
+        states: { activeModelState: 'Loading' },
+      },
     });
     this.later(behaviour.delayMs, () =>
-      this.update(kind, key, generation, behaviour.type === 'failed-load'
-        ? {
-            observedGeneration: generation,
-            conditions: [
-              { type: 'PredictorReady', status: 'False' },
-              { type: 'Ready', status: 'False', reason: 'RevisionFailed' },
-            ],
-            modelStatus: {
-              transitionStatus: 'BlockedByFailedLoad',
-              states: { activeModelState: 'FailedToLoad' },
-              lastFailureInfo: { reason: 'ModelLoadFailed', message: 'cannot load the model' },
+      this.update(
+        kind,
+        key,
+        generation,
+        behaviour.type === 'failed-load'
+          ? {
+              observedGeneration: generation,
+              conditions: [
+                { type: 'PredictorReady', status: 'False' },
+                { type: 'Ready', status: 'False', reason: 'RevisionFailed' },
+              ],
+              modelStatus: {
+                transitionStatus: 'BlockedByFailedLoad',
+                states: { activeModelState: 'FailedToLoad' },
+                lastFailureInfo: {
+                  reason: 'ModelLoadFailed',
+                  message: 'cannot load the model',
+                },
+              },
+            }
+          : {
+              observedGeneration: generation,
+              url: `http://${object.metadata.name}.${object.metadata.namespace}.example.com`,
+              conditions: [
+                { type: 'PredictorReady', status: 'True' },
+                { type: 'Ready', status: 'True' },
+              ],
+              modelStatus: {
+                transitionStatus: 'UpToDate',
+                states: { activeModelState: 'Loaded' },
+              },
             },
-          }
-        : {
-            observedGeneration: generation,
-            url: `http://${object.metadata.name}.${object.metadata.namespace}.example.com`,
-            conditions: [
-              { type: 'PredictorReady', status: 'True' },
-              { type: 'Ready', status: 'True' },
-            ],
-            modelStatus: { transitionStatus: 'UpToDate', states: { activeModelState: 'Loaded' } },
-          }),
+      ),
     );
   }
 }

@@ -32,7 +32,13 @@ export class FakePrometheus {
         const answer = this.answers.get(query) ?? 'empty';
         if (answer === 'down') {
           res.writeHead(503, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ status: 'error', errorType: 'unavailable', error: 'down' }));
+          res.end(
+            JSON.stringify({
+              status: 'error',
+              errorType: 'unavailable',
+              error: 'down',
+            }),
+          );
           return;
         }
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -44,19 +50,28 @@ export class FakePrometheus {
               result:
                 answer === 'empty'
                   ? []
-                  : [{ metric: {}, value: [Date.now() / 1000, String(answer)] }],
+                  : [
+                      {
+                        metric: {},
+                        value: [Date.now() / 1000, String(answer)],
+                      },
+                    ],
             },
           }),
         );
       });
     });
     await new Promise<void>(r => this.server!.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `http://127.0.0.1:${
+      (this.server.address() as AddressInfo).port
+    }`;
     return this.url;
   }
 
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
-    await new Promise<void>(r => (this.server ? this.server.close(() => r()) : r()));
+    await new Promise<void>(r =>
+      this.server ? this.server.close(() => r()) : r(),
+    );
   }
 }

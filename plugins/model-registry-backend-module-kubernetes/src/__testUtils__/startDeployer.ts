@@ -20,7 +20,12 @@ export const databases = TestDatabases.create({
 
 /** The environments of the deployer tests, on the fake cluster at `url`. */
 export function testEnvironments(url: string) {
-  const cluster = { name: 'fake', url, token: 'test-token', skipTLSVerify: true };
+  const cluster = {
+    name: 'fake',
+    url,
+    token: 'test-token',
+    skipTLSVerify: true,
+  };
   const guardrail = {
     source: 'test-prometheus',
     interval: { milliseconds: 100 },
@@ -104,15 +109,21 @@ export async function startDeployer(
       mockServices.rootConfig.factory({
         data: {
           modelRegistry: {
-            storage: { filesystem: { rootDir: '/tmp/mlreg-deployer-test-unused' } },
+            storage: {
+              filesystem: { rootDir: '/tmp/mlreg-deployer-test-unused' },
+            },
             api: { validateResponses: true },
-            environments: options.environments ?? testEnvironments(options.kube.url),
+            environments:
+              options.environments ?? testEnvironments(options.kube.url),
             deployments: {
               pollInterval: { milliseconds: 200 },
               maxAttempts: 3,
               ...options.deployments,
             },
-            kubernetes: { watchTimeout: { milliseconds: 300 }, requestTimeout: { milliseconds: 1500 } },
+            kubernetes: {
+              watchTimeout: { milliseconds: 300 },
+              requestTimeout: { milliseconds: 1500 },
+            },
           },
         },
       }),

@@ -19,7 +19,12 @@ export function prometheusTestSource(url: string): ModelMonitoringSource {
       });
       if (!res.ok) throw new Error(`Prometheus answered HTTP ${res.status}`);
       const body = (await res.json()) as {
-        data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+        data: {
+          result: Array<{
+            metric: Record<string, string>;
+            value: [number, string];
+          }>;
+        };
       };
       return body.data.result.map(r => ({
         labels: r.metric,

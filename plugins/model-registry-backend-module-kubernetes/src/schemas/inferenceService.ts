@@ -7,7 +7,10 @@
  * validate them.
  */
 const quantityOrInt = {
-  anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^[0-9.]+[a-zA-Z]*$' }],
+  anyOf: [
+    { type: 'integer' },
+    { type: 'string', pattern: '^[0-9.]+[a-zA-Z]*$' },
+  ],
 };
 const resourceList = {
   type: 'object',
@@ -31,8 +34,14 @@ export const inferenceServiceSchema = {
           pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$',
         },
         namespace: { type: 'string', maxLength: 63 },
-        labels: { type: 'object', additionalProperties: { type: 'string', maxLength: 63 } },
-        annotations: { type: 'object', additionalProperties: { type: 'string' } },
+        labels: {
+          type: 'object',
+          additionalProperties: { type: 'string', maxLength: 63 },
+        },
+        annotations: {
+          type: 'object',
+          additionalProperties: { type: 'string' },
+        },
       },
     },
     spec: {

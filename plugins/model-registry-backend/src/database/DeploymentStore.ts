@@ -77,7 +77,11 @@ export type NewDeployment = Pick<
 export type RolloutPhase = 'apply' | 'rollback' | 'rollout' | 'bake' | 'done';
 
 /** What started a deployment. */
-export type DeploymentTrigger = 'manual' | 'alias' | 'rollback' | 'auto-rollback';
+export type DeploymentTrigger =
+  | 'manual'
+  | 'alias'
+  | 'rollback'
+  | 'auto-rollback';
 
 /** What the deployer keeps about a rollout besides its public record. */
 export interface RolloutFields {
@@ -209,11 +213,13 @@ export interface DeploymentStore {
    * Replaces the sync state of an environment's models with `entries`;
    * returns the entries that were not out of sync before and are now.
    */
-  putSync(environment: string, entries: SyncEntry[], now: Date): Promise<SyncEntry[]>;
+  putSync(
+    environment: string,
+    entries: SyncEntry[],
+    now: Date,
+  ): Promise<SyncEntry[]>;
   /** The sync state of a model's environments. */
-  syncOf(
-    modelId: string,
-  ): Promise<Array<SyncEntry & { checkedAt: string }>>;
+  syncOf(modelId: string): Promise<Array<SyncEntry & { checkedAt: string }>>;
   /** The environments each model is out of sync in. */
   outOfSyncForModels(modelIds: string[]): Promise<Map<string, string[]>>;
 }
@@ -478,9 +484,7 @@ export class DatabaseDeploymentStore implements DeploymentStore {
       await this.db('deployment_sync')
         .where({ environment })
         .select('model_id', 'in_sync');
-    const wasOut = new Set(
-      before.filter(r => !r.in_sync).map(r => r.model_id),
-    );
+    const wasOut = new Set(before.filter(r => !r.in_sync).map(r => r.model_id));
     await this.db('deployment_sync')
       .where({ environment })
       .whereNotIn(
@@ -519,8 +523,12 @@ export class DatabaseDeploymentStore implements DeploymentStore {
       modelId: r.model_id,
       modelName: r.model_name,
       environment: r.environment,
-      ...(r.alias_version === null ? {} : { aliasVersion: Number(r.alias_version) }),
-      ...(r.served_version === null ? {} : { servedVersion: Number(r.served_version) }),
+      ...(r.alias_version === null
+        ? {}
+        : { aliasVersion: Number(r.alias_version) }),
+      ...(r.served_version === null
+        ? {}
+        : { servedVersion: Number(r.served_version) }),
       inSync: Boolean(r.in_sync),
       ...(r.message === null ? {} : { message: r.message }),
       checkedAt: toIsoString(r.checked_at),
@@ -537,7 +545,10 @@ export class DatabaseDeploymentStore implements DeploymentStore {
         .orderBy('environment');
     const result = new Map<string, string[]>();
     for (const row of rows) {
-      result.set(row.model_id, [...(result.get(row.model_id) ?? []), row.environment]);
+      result.set(row.model_id, [
+        ...(result.get(row.model_id) ?? []),
+        row.environment,
+      ]);
     }
     return result;
   }

@@ -27,7 +27,9 @@ describe('guardrail analysis (Argo Rollouts semantics)', () => {
     const onlySuccess = guardrail();
     expect(judge(onlySuccess, [0.01])).toBe('successful');
     expect(judge(onlySuccess, [0.5])).toBe('failed');
-    const both = guardrail({ failureCondition: parseCondition('result > 0.2') });
+    const both = guardrail({
+      failureCondition: parseCondition('result > 0.2'),
+    });
     expect(judge(both, [0.01])).toBe('successful');
     expect(judge(both, [0.5])).toBe('failed');
     expect(judge(both, [0.1])).toBe('inconclusive');
@@ -44,7 +46,12 @@ describe('guardrail analysis (Argo Rollouts semantics)', () => {
     const g = guardrail({ count: 3, failureLimit: 1 });
     let state = startGuardrail(g, 0);
     const measure = (values: number[], at: number) => {
-      state = recordMeasurement(g, state, { phase: judge(g, values), values }, at);
+      state = recordMeasurement(
+        g,
+        state,
+        { phase: judge(g, values), values },
+        at,
+      );
     };
     measure([0.5], 1); // one failure is tolerated
     expect(state.phase).toBe('running');
@@ -63,19 +70,34 @@ describe('guardrail analysis (Argo Rollouts semantics)', () => {
 
   it('is inconclusive above the inconclusive limit and errs after consecutive errors', () => {
     const g = guardrail({ failureCondition: parseCondition('result > 0.2') });
-    let state = recordMeasurement(g, startGuardrail(g, 0), { phase: 'inconclusive', values: [0.1] }, 1);
+    let state = recordMeasurement(
+      g,
+      startGuardrail(g, 0),
+      { phase: 'inconclusive', values: [0.1] },
+      1,
+    );
     expect(state.phase).toBe('inconclusive');
 
     state = startGuardrail(g, 0);
-    const error = { phase: 'error' as const, values: [], message: 'connection refused' };
+    const error = {
+      phase: 'error' as const,
+      values: [],
+      message: 'connection refused',
+    };
     state = recordMeasurement(g, state, error, 1);
     state = recordMeasurement(g, state, error, 2);
     expect(state.phase).toBe('running');
     expect(state.measurements).toBe(0);
     // a good measurement resets the run of errors
-    state = recordMeasurement(g, state, { phase: 'successful', values: [0] }, 3);
+    state = recordMeasurement(
+      g,
+      state,
+      { phase: 'successful', values: [0] },
+      3,
+    );
     expect(state.consecutiveErrors).toBe(0);
-    for (let i = 0; i < 3; i++) state = recordMeasurement(g, state, error, 4 + i);
+    for (let i = 0; i < 3; i++)
+      state = recordMeasurement(g, state, error, 4 + i);
     expect(state.phase).toBe('error');
   });
 
@@ -83,9 +105,14 @@ describe('guardrail analysis (Argo Rollouts semantics)', () => {
     const g = guardrail();
     const base = startGuardrail(g, 0);
     expect(overallPhase([{ ...base, phase: 'successful' }])).toBe('successful');
-    expect(overallPhase([{ ...base, phase: 'successful' }, base])).toBe('running');
+    expect(overallPhase([{ ...base, phase: 'successful' }, base])).toBe(
+      'running',
+    );
     expect(
-      overallPhase([{ ...base, phase: 'inconclusive' }, { ...base, phase: 'failed' }]),
+      overallPhase([
+        { ...base, phase: 'inconclusive' },
+        { ...base, phase: 'failed' },
+      ]),
     ).toBe('failed');
     expect(overallPhase([])).toBe('successful');
   });

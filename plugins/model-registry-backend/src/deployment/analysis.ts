@@ -51,7 +51,10 @@ export interface GuardrailState {
   last?: { phase: MeasurementPhase; values: number[]; message?: string };
 }
 
-export function startGuardrail(guardrail: Guardrail, now: number): GuardrailState {
+export function startGuardrail(
+  guardrail: Guardrail,
+  now: number,
+): GuardrailState {
   return {
     name: guardrail.name,
     phase: 'running',
@@ -72,7 +75,10 @@ export function startGuardrail(guardrail: Guardrail, now: number): GuardrailStat
  * condition that cannot be decided (a value the query did not return) is
  * inconclusive.
  */
-export function judge(guardrail: Guardrail, values: number[]): MeasurementPhase {
+export function judge(
+  guardrail: Guardrail,
+  values: number[],
+): MeasurementPhase {
   const failure = guardrail.failureCondition?.evaluate(values);
   const success = guardrail.successCondition?.evaluate(values);
   if (failure === true) return 'failed';
@@ -89,8 +95,7 @@ export function judge(guardrail: Guardrail, values: number[]): MeasurementPhase 
 export function recordMeasurement(
   guardrail: Guardrail,
   state: GuardrailState,
-  outcome:
-    | { phase: MeasurementPhase; values: number[]; message?: string },
+  outcome: { phase: MeasurementPhase; values: number[]; message?: string },
   now: number,
 ): GuardrailState {
   const next: GuardrailState = {
@@ -136,7 +141,9 @@ export function describeGuardrails(states: GuardrailState[]): string {
     .map(s => {
       const last = s.last
         ? `, last ${s.last.phase}${
-            s.last.values.length ? ` (${s.last.values.slice(0, 3).join(', ')})` : ''
+            s.last.values.length
+              ? ` (${s.last.values.slice(0, 3).join(', ')})`
+              : ''
           }${s.last.message ? `: ${s.last.message}` : ''}`
         : '';
       return `${s.name}: ${s.phase}, ${s.successful} ok / ${s.failed} failed / ${s.inconclusive} inconclusive / ${s.errors} errors${last}`;

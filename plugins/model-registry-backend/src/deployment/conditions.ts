@@ -49,10 +49,18 @@ function tokenize(source: string): string[] {
     const match = TOKEN.exec(source);
     if (!match) {
       throw new Error(
-        `unexpected "${source.slice(position).trim().slice(0, 20)}" at position ${position}`,
+        `unexpected "${source
+          .slice(position)
+          .trim()
+          .slice(0, 20)}" at position ${position}`,
       );
     }
-    tokens.push(match.slice(1).find(t => t !== undefined)!.replace(/\s+/g, ''));
+    tokens.push(
+      match
+        .slice(1)
+        .find(t => t !== undefined)!
+        .replace(/\s+/g, ''),
+    );
     position = TOKEN.lastIndex;
   }
   return tokens;
@@ -83,7 +91,8 @@ class Parser {
 
   private expect(token: string): void {
     const found = this.next();
-    if (found !== token) throw new Error(`expected "${token}", found "${found}"`);
+    if (found !== token)
+      throw new Error(`expected "${token}", found "${found}"`);
   }
 
   private or(): Node {

@@ -57,13 +57,20 @@ describe('readDeploymentSettings', () => {
       failureLimit: 0,
       consecutiveErrorLimit: 4,
     });
-    expect(ci.target).toMatchObject({ targetKind: 'cicd', cluster: 'github', namespace: 'ci' });
+    expect(ci.target).toMatchObject({
+      targetKind: 'cicd',
+      cluster: 'github',
+      namespace: 'ci',
+    });
     expect(settings).toMatchObject({ pollIntervalMs: 2000, maxAttempts: 5 });
   });
 
   it('keeps an inline cluster for the target', () => {
     const [env] = read([
-      { ...staging, cluster: { name: 'kind', url: 'https://127.0.0.1:6443', token: 't' } },
+      {
+        ...staging,
+        cluster: { name: 'kind', url: 'https://127.0.0.1:6443', token: 't' },
+      },
     ]).environments;
     expect(env.target.cluster).toBe('kind');
     expect(env.target.options?.cluster).toEqual({
@@ -74,28 +81,72 @@ describe('readDeploymentSettings', () => {
   });
 
   it.each([
-    [[{ ...staging, name: 'Staging' }], 'environments[0]: name "Staging" is not a DNS label'],
+    [
+      [{ ...staging, name: 'Staging' }],
+      'environments[0]: name "Staging" is not a DNS label',
+    ],
     [[staging, staging], '"staging" is defined twice'],
     [[{ ...staging, alias: 'Prod!' }], 'environments[0]: alias'],
     [[{ ...staging, mode: 'helm' }], 'mode must be "kubernetes" or "cicd"'],
     [[{ ...staging, cluster: undefined }], 'cluster is required'],
     [[{ ...staging, namespace: 'a_b' }], 'namespace "a_b" is not a DNS label'],
-    [[{ ...staging, onMetricsUnavailable: 'ignore' }], 'onMetricsUnavailable must be'],
+    [
+      [{ ...staging, onMetricsUnavailable: 'ignore' }],
+      'onMetricsUnavailable must be',
+    ],
     [[{ ...staging, bakeTime: 'soon' }], 'environments[0]'],
     [
       [{ ...staging, guardrails: [{ name: 'g', source: 'p', query: 'q' }] }],
       'guardrails[0]: needs a successCondition',
     ],
     [
-      [{ ...staging, guardrails: [{ name: 'g', source: 'p', query: 'q', successCondition: 'result <' }] }],
+      [
+        {
+          ...staging,
+          guardrails: [
+            {
+              name: 'g',
+              source: 'p',
+              query: 'q',
+              successCondition: 'result <',
+            },
+          ],
+        },
+      ],
       'guardrails[0]: successCondition "result <"',
     ],
     [
-      [{ ...staging, guardrails: [{ name: 'g', source: 'p', query: 'q', successCondition: 'result < 1', count: 0 }] }],
+      [
+        {
+          ...staging,
+          guardrails: [
+            {
+              name: 'g',
+              source: 'p',
+              query: 'q',
+              successCondition: 'result < 1',
+              count: 0,
+            },
+          ],
+        },
+      ],
       'count must be an integer of at least 1',
     ],
     [
-      [{ ...staging, guardrails: [{ name: 'g', source: 'p', query: 'q', successCondition: 'result < 1', interval: '10ms' }] }],
+      [
+        {
+          ...staging,
+          guardrails: [
+            {
+              name: 'g',
+              source: 'p',
+              query: 'q',
+              successCondition: 'result < 1',
+              interval: '10ms',
+            },
+          ],
+        },
+      ],
       'interval must be at least 100ms',
     ],
   ])('refuses %j at startup', (environments, message) => {

@@ -1,8 +1,6 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
-import {
-  describeInvalidAlias,
-} from '@mlreg/plugin-model-registry-common';
+import { describeInvalidAlias } from '@mlreg/plugin-model-registry-common';
 import { ModelDeploymentEnvironment } from '@mlreg/plugin-model-registry-node';
 import { Guardrail } from './analysis';
 import { parseCondition } from './conditions';
@@ -126,25 +124,34 @@ function readEnvironment(config: Config): EnvironmentSettings {
     );
   }
   const alias = config.getOptionalString('alias');
-  const invalidAlias = alias === undefined ? undefined : describeInvalidAlias(alias);
+  const invalidAlias =
+    alias === undefined ? undefined : describeInvalidAlias(alias);
   if (invalidAlias) throw new Error(`alias: ${invalidAlias}`);
   const mode = (config.getOptionalString('mode') ?? 'kubernetes') as DeployMode;
   if (mode !== 'kubernetes' && mode !== 'cicd') {
     throw new Error(`mode must be "kubernetes" or "cicd", not "${mode}"`);
   }
   const targetKind =
-    mode === 'cicd' ? 'cicd' : config.getOptionalString('targetKind') ?? 'deployment';
+    mode === 'cicd'
+      ? 'cicd'
+      : config.getOptionalString('targetKind') ?? 'deployment';
   const clusterValue = config.getOptional('cluster');
   let cluster: string;
   if (typeof clusterValue === 'string') cluster = clusterValue;
-  else if (clusterValue !== undefined) cluster = config.getString('cluster.name');
+  else if (clusterValue !== undefined)
+    cluster = config.getString('cluster.name');
   else if (mode === 'cicd') cluster = config.getString('cicd.provider');
   else throw new Error('cluster is required for mode "kubernetes"');
   const namespace =
-    config.getOptionalString('namespace') ?? (mode === 'cicd' ? name : undefined);
+    config.getOptionalString('namespace') ??
+    (mode === 'cicd' ? name : undefined);
   if (namespace === undefined || !NAME.test(namespace)) {
     throw new Error(
-      `namespace ${namespace === undefined ? 'is required' : `"${namespace}" is not a DNS label`}`,
+      `namespace ${
+        namespace === undefined
+          ? 'is required'
+          : `"${namespace}" is not a DNS label`
+      }`,
     );
   }
   const failSafe = config.getOptionalString('onMetricsUnavailable') ?? 'abort';
@@ -164,7 +171,8 @@ function readEnvironment(config: Config): EnvironmentSettings {
   );
   const names = new Set<string>();
   for (const g of guardrails) {
-    if (names.has(g.name)) throw new Error(`guardrail "${g.name}" is defined twice`);
+    if (names.has(g.name))
+      throw new Error(`guardrail "${g.name}" is defined twice`);
     names.add(g.name);
   }
   const raw = config.get<Record<string, unknown>>();
@@ -219,7 +227,9 @@ export function readDeploymentSettings(config: Config): DeploymentSettings {
   }
   const deployments = config.getOptionalConfig('modelRegistry.deployments');
   const read = (key: string, fallbackMs: number, minMs: number) => {
-    const ms = deployments ? duration(deployments, key, fallbackMs) : fallbackMs;
+    const ms = deployments
+      ? duration(deployments, key, fallbackMs)
+      : fallbackMs;
     if (ms < minMs) {
       throw new Error(
         `Invalid modelRegistry.deployments.${key}: at least ${minMs}ms`,

@@ -581,7 +581,11 @@ function corpus(): BadRequest[] {
       body: { status: 'succeeded' },
     });
   }
-  c.push({ method: 'post', path: `${deployments}/${someId}/rollback`, body: {} });
+  c.push({
+    method: 'post',
+    path: `${deployments}/${someId}/rollback`,
+    body: {},
+  });
   c.push({
     method: 'post',
     path: `${deployments}/${someId}/rollback`,

@@ -1,7 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  ModelDeploymentTarget,
-} from '@mlreg/plugin-model-registry-node';
+import { ModelDeploymentTarget } from '@mlreg/plugin-model-registry-node';
 import { RegistryStores } from '../database/RegistryDatabase';
 import { SyncEntry } from '../database/DeploymentStore';
 import { EnvironmentSettings } from '../deployment/environments';
@@ -57,7 +55,9 @@ export class DeploymentReconciler {
         );
         continue;
       }
-      const followed = await this.db.read.deployments.followedAliases(env.alias);
+      const followed = await this.db.read.deployments.followedAliases(
+        env.alias,
+      );
       const active = await this.db.read.deployments.activeModels(env.name);
       const entries: SyncEntry[] = followed.map(f => {
         const servedVersion = served.get(f.modelName);
@@ -72,15 +72,19 @@ export class DeploymentReconciler {
           message: inSync
             ? undefined
             : servedVersion === undefined
-              ? `alias ${env.alias} names version ${f.version}, but ${env.name} serves no version`
-              : `alias ${env.alias} names version ${f.version}, but ${env.name} serves version ${servedVersion}`,
+            ? `alias ${env.alias} names version ${f.version}, but ${env.name} serves no version`
+            : `alias ${env.alias} names version ${f.version}, but ${env.name} serves version ${servedVersion}`,
         };
       });
       result.pairs += entries.length;
       result.outOfSync += entries.filter(e => !e.inSync).length;
       const now = this.options.now?.() ?? new Date();
       const newlyOut = await this.db.transaction(async stores => {
-        const changed = await stores.deployments.putSync(env.name, entries, now);
+        const changed = await stores.deployments.putSync(
+          env.name,
+          entries,
+          now,
+        );
         for (const entry of changed) {
           await recordChange(stores, DEPLOYER, now, {
             action: 'deployment.out_of_sync',
@@ -88,7 +92,10 @@ export class DeploymentReconciler {
             target: `model:${entry.modelName}/environments/${env.name}`,
             model: { id: entry.modelId, name: entry.modelName },
             version: entry.aliasVersion,
-            after: { aliasVersion: entry.aliasVersion, servedVersion: entry.servedVersion },
+            after: {
+              aliasVersion: entry.aliasVersion,
+              servedVersion: entry.servedVersion,
+            },
             payload: {
               model: entry.modelName,
               environment: env.name,

@@ -1,9 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  ConflictError,
-  InputError,
-  NotFoundError,
-} from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   Deployment,
   DeploymentStatus,
@@ -16,10 +12,7 @@ import {
   ModelRegistryEvent,
 } from '@mlreg/plugin-model-registry-node';
 import { RegistryStores, Stores } from '../database/RegistryDatabase';
-import {
-  DeploymentTrigger,
-  RolloutState,
-} from '../database/DeploymentStore';
+import { DeploymentTrigger, RolloutState } from '../database/DeploymentStore';
 import {
   describeGuardrails,
   judge,
@@ -27,7 +20,10 @@ import {
   recordMeasurement,
   startGuardrail,
 } from '../deployment/analysis';
-import { EnvironmentSettings, DeploymentSettings } from '../deployment/environments';
+import {
+  EnvironmentSettings,
+  DeploymentSettings,
+} from '../deployment/environments';
 import { Actor } from './Actor';
 import { ModelService } from './ModelService';
 import { recordChange } from './recordChange';
@@ -46,7 +42,9 @@ function failure(error: unknown): { message: string; retryable: boolean } {
   const e = error as { name?: string; message?: string; retryable?: unknown };
   return {
     message: e?.message ?? String(error),
-    retryable: !(e?.name === 'ModelDeploymentTargetError' && e.retryable === false),
+    retryable: !(
+      e?.name === 'ModelDeploymentTargetError' && e.retryable === false
+    ),
   };
 }
 
@@ -96,7 +94,9 @@ export class RolloutService {
       if (!this.options.targets.get(env.target.targetKind)) {
         throw new Error(
           `Invalid modelRegistry.environments: "${env.name}" uses ${
-            env.mode === 'cicd' ? 'mode "cicd"' : `targetKind "${env.target.targetKind}"`
+            env.mode === 'cicd'
+              ? 'mode "cicd"'
+              : `targetKind "${env.target.targetKind}"`
           }, which no installed module provides; add ${
             env.mode === 'cicd'
               ? '@mlreg/plugin-model-registry-backend-module-cicd'
@@ -119,7 +119,11 @@ export class RolloutService {
     if (!env) {
       const known = [...this.environments.keys()];
       throw new InputError(
-        `unknown environment "${name}"; configured: ${known.length ? known.join(', ') : 'none (see modelRegistry.environments)'}`,
+        `unknown environment "${name}"; configured: ${
+          known.length
+            ? known.join(', ')
+            : 'none (see modelRegistry.environments)'
+        }`,
       );
     }
     return env;
@@ -130,12 +134,21 @@ export class RolloutService {
     const model = await this.models.resolve(modelName);
     const aliases = await this.db.read.aliases.list(model.id);
     const sync = new Map(
-      (await this.db.read.deployments.syncOf(model.id)).map(s => [s.environment, s]),
+      (await this.db.read.deployments.syncOf(model.id)).map(s => [
+        s.environment,
+        s,
+      ]),
     );
     const result: ModelEnvironment[] = [];
     for (const env of this.environments.values()) {
-      const serving = await this.db.read.deployments.lastSucceeded(model.id, env.name);
-      const newest = await this.db.read.deployments.newestInEnvironment(model.id, env.name);
+      const serving = await this.db.read.deployments.lastSucceeded(
+        model.id,
+        env.name,
+      );
+      const newest = await this.db.read.deployments.newestInEnvironment(
+        model.id,
+        env.name,
+      );
       const state = sync.get(env.name);
       result.push({
         name: env.name,
@@ -151,7 +164,9 @@ export class RolloutService {
         ...(env.alias
           ? { aliasVersion: aliases.find(a => a.alias === env.alias)?.version }
           : {}),
-        ...(serving ? { servingVersion: serving.version, servingDeployment: serving.id } : {}),
+        ...(serving
+          ? { servingVersion: serving.version, servingDeployment: serving.id }
+          : {}),
         ...(newest && newest.phase !== 'done'
           ? { activeDeployment: newest.id }
           : {}),
@@ -160,7 +175,9 @@ export class RolloutService {
               sync: {
                 inSync: state.inSync,
                 checkedAt: state.checkedAt,
-                ...(state.servedVersion !== undefined ? { servedVersion: state.servedVersion } : {}),
+                ...(state.servedVersion !== undefined
+                  ? { servedVersion: state.servedVersion }
+                  : {}),
                 ...(state.message ? { message: state.message } : {}),
               },
             }
@@ -192,7 +209,10 @@ export class RolloutService {
           `version ${request.version} of model "${modelName}" is ${version.status}; only READY versions are deployed`,
         );
       }
-      const active = await stores.deployments.newestInEnvironment(model.id, env.name);
+      const active = await stores.deployments.newestInEnvironment(
+        model.id,
+        env.name,
+      );
       const newId = await stores.deployments.record(
         model.id,
         {
@@ -263,7 +283,10 @@ export class RolloutService {
         `deployment ${deploymentId} is ${good.status}; only a deployment that succeeded can be rolled back to`,
       );
     }
-    const current = await this.db.read.deployments.newestInEnvironment(model.id, env.name);
+    const current = await this.db.read.deployments.newestInEnvironment(
+      model.id,
+      env.name,
+    );
     if (!current || current.id === good.id) {
       throw new ConflictError(
         `environment "${env.name}" already runs deployment ${deploymentId}`,
@@ -290,13 +313,19 @@ export class RolloutService {
   async reportStatus(
     modelName: string,
     deploymentId: string,
-    report: { status: 'progressing' | 'succeeded' | 'failed'; message?: string; url?: string },
+    report: {
+      status: 'progressing' | 'succeeded' | 'failed';
+      message?: string;
+      url?: string;
+    },
     actor: Actor,
   ): Promise<Deployment> {
     const model = await this.models.resolve(modelName);
     const state = await this.db.read.deployments.getRollout(deploymentId);
     if (!state || state.modelId !== model.id) {
-      throw new NotFoundError(`model "${modelName}" has no deployment ${deploymentId}`);
+      throw new NotFoundError(
+        `model "${modelName}" has no deployment ${deploymentId}`,
+      );
     }
     const env = this.environment(state.environment);
     if (env.mode !== 'cicd') {
@@ -309,8 +338,15 @@ export class RolloutService {
         `deployment ${deploymentId} is ${state.status} and no longer waits for its pipeline`,
       );
     }
-    const message = `${report.message ?? `pipeline reports ${report.status}`} (by ${actor.ref})`;
-    if (report.url) await this.db.read.deployments.updateRollout(deploymentId, { url: report.url }, this.now());
+    const message = `${
+      report.message ?? `pipeline reports ${report.status}`
+    } (by ${actor.ref})`;
+    if (report.url)
+      await this.db.read.deployments.updateRollout(
+        deploymentId,
+        { url: report.url },
+        this.now(),
+      );
     await this.onRolloutStatus(state, env, { status: report.status, message });
     return (await this.db.read.deployments.get(deploymentId))!;
   }
@@ -325,7 +361,13 @@ export class RolloutService {
     if (!model || !alias || typeof version !== 'number') return;
     for (const env of this.environments.values()) {
       if (env.alias !== alias) continue;
-      if (await this.db.read.deployments.findByTriggerEvent(event.eventId, env.name)) continue;
+      if (
+        await this.db.read.deployments.findByTriggerEvent(
+          event.eventId,
+          env.name,
+        )
+      )
+        continue;
       let stored;
       try {
         stored = await this.models.resolve(model);
@@ -333,15 +375,23 @@ export class RolloutService {
         if ((e as Error).name === 'NotFoundError') return;
         throw e;
       }
-      const newest = await this.db.read.deployments.newestInEnvironment(stored.id, env.name);
+      const newest = await this.db.read.deployments.newestInEnvironment(
+        stored.id,
+        env.name,
+      );
       if (
         newest &&
         newest.version === version &&
-        ['pending', 'progressing', 'succeeded', 'paused'].includes(newest.status)
+        ['pending', 'progressing', 'succeeded', 'paused'].includes(
+          newest.status,
+        )
       ) {
         continue; // already there or on its way (e.g. a rollback moved the alias)
       }
-      const actorRef = typeof event.payload.actor === 'string' ? event.payload.actor : DEPLOYER.ref;
+      const actorRef =
+        typeof event.payload.actor === 'string'
+          ? event.payload.actor
+          : DEPLOYER.ref;
       await this.deploy(
         model,
         { environment: env.name, version },
@@ -369,7 +419,9 @@ export class RolloutService {
     try {
       await this.advance(id);
     } catch (e) {
-      this.options.logger.error(`Could not advance deployment ${id}: ${(e as Error).message}`);
+      this.options.logger.error(
+        `Could not advance deployment ${id}: ${(e as Error).message}`,
+      );
     }
   }
 
@@ -380,13 +432,21 @@ export class RolloutService {
     const env = this.environments.get(state.environment);
     const now = this.now();
     if (!env) {
-      await this.finish(state, 'failed', `environment "${state.environment}" is no longer configured`);
+      await this.finish(
+        state,
+        'failed',
+        `environment "${state.environment}" is no longer configured`,
+      );
       return;
     }
     if (state.nextAttemptAt && state.nextAttemptAt > now) return;
     const target = this.options.targets.get(env.target.targetKind);
     if (!target) {
-      await this.finish(state, 'failed', `no installed module deploys targetKind "${env.target.targetKind}"`);
+      await this.finish(
+        state,
+        'failed',
+        `no installed module deploys targetKind "${env.target.targetKind}"`,
+      );
       return;
     }
     switch (state.phase) {
@@ -436,14 +496,19 @@ export class RolloutService {
         state.id,
         state.status,
         now,
-        `${doing}: attempt ${attempts} of ${maxAttempts} failed (${message}); retrying in ${Math.ceil(delay / 1000)}s`,
+        `${doing}: attempt ${attempts} of ${maxAttempts} failed (${message}); retrying in ${Math.ceil(
+          delay / 1000,
+        )}s`,
       );
     });
     return true;
   }
 
   private async versionToDeploy(state: RolloutState) {
-    const version = await this.db.read.versions.get(state.modelId, state.version);
+    const version = await this.db.read.versions.get(
+      state.modelId,
+      state.version,
+    );
     if (!version) throw new Error(`version ${state.version} no longer exists`);
     const artifact = version.artifact;
     const uri =
@@ -478,20 +543,40 @@ export class RolloutService {
       );
       return;
     }
-    const current = await this.db.read.deployments.lastSucceeded(state.modelId, env.name);
+    const current = await this.db.read.deployments.lastSucceeded(
+      state.modelId,
+      env.name,
+    );
     let applied: ModelDeploymentApplied;
     try {
       applied = await target.deploy({
         deploymentId: state.id,
         environment: env.target,
-        version: { model: version.model, version: version.version, artifact: version.artifact },
+        version: {
+          model: version.model,
+          version: version.version,
+          artifact: version.artifact,
+        },
         ...(current?.applied ? { current: current.applied } : {}),
       });
     } catch (e) {
-      await this.retryOrFail(state, `applying version ${state.version} to ${env.name}`, e);
+      await this.retryOrFail(
+        state,
+        `applying version ${state.version} to ${env.name}`,
+        e,
+      );
       return;
     }
-    await this.startFollowing(state, env, applied, `applied${applied.canary ? ` as a canary with ${applied.canary.trafficPercent}% of the traffic` : ''}`);
+    await this.startFollowing(
+      state,
+      env,
+      applied,
+      `applied${
+        applied.canary
+          ? ` as a canary with ${applied.canary.trafficPercent}% of the traffic`
+          : ''
+      }`,
+    );
   }
 
   private async startFollowing(
@@ -507,7 +592,12 @@ export class RolloutService {
         {
           phase: 'rollout',
           applied: applied.applied,
-          ...(applied.replaced ? { replaced: applied.replaced, replacedVersion: applied.replaced.version } : {}),
+          ...(applied.replaced
+            ? {
+                replaced: applied.replaced,
+                replacedVersion: applied.replaced.version,
+              }
+            : {}),
           canary: Boolean(applied.canary),
           attempts: 0,
           nextAttemptAt: null,
@@ -524,7 +614,11 @@ export class RolloutService {
       );
     });
     const next = await this.db.read.deployments.getRollout(state.id);
-    if (next && applied.status.status !== 'progressing' && applied.status.status !== 'pending') {
+    if (
+      next &&
+      applied.status.status !== 'progressing' &&
+      applied.status.status !== 'pending'
+    ) {
       await this.onRolloutStatus(next, env, applied.status);
     }
   }
@@ -538,7 +632,9 @@ export class RolloutService {
     if (state.deadlineAt && now >= state.deadlineAt) {
       await this.onRolloutStatus(state, env, {
         status: 'failed',
-        message: `the rollout did not finish within ${minutes(env.rolloutTimeoutMs)} (rolloutTimeout)`,
+        message: `the rollout did not finish within ${minutes(
+          env.rolloutTimeoutMs,
+        )} (rolloutTimeout)`,
       });
       return;
     }
@@ -555,7 +651,11 @@ export class RolloutService {
       return;
     }
     if (report.url && report.url !== state.url) {
-      await this.db.read.deployments.updateRollout(state.id, { url: report.url, attempts: 0 }, now);
+      await this.db.read.deployments.updateRollout(
+        state.id,
+        { url: report.url, attempts: 0 },
+        now,
+      );
     }
     await this.onRolloutStatus(state, env, report);
   }
@@ -567,17 +667,31 @@ export class RolloutService {
   ): Promise<void> {
     const now = this.now();
     if (report.status === 'failed') {
-      await this.failAndRollBack(state, env, `rollout failed: ${report.message ?? 'no reason given'}`);
+      await this.failAndRollBack(
+        state,
+        env,
+        `rollout failed: ${report.message ?? 'no reason given'}`,
+      );
       return;
     }
     if (report.status !== 'succeeded') {
       if (report.message && report.message !== state.message) {
-        await this.db.read.deployments.appendStatus(state.id, 'progressing', now, report.message);
+        await this.db.read.deployments.appendStatus(
+          state.id,
+          'progressing',
+          now,
+          report.message,
+        );
       }
       return;
     }
-    const isRollback = state.trigger === 'rollback' || state.trigger === 'auto-rollback';
-    if (!isRollback && (env.guardrails.length > 0 || state.canary) && env.bakeTimeMs > 0) {
+    const isRollback =
+      state.trigger === 'rollback' || state.trigger === 'auto-rollback';
+    if (
+      !isRollback &&
+      (env.guardrails.length > 0 || state.canary) &&
+      env.bakeTimeMs > 0
+    ) {
       await this.db.transaction(async stores => {
         await stores.deployments.updateRollout(
           state.id,
@@ -594,7 +708,11 @@ export class RolloutService {
           'progressing',
           now,
           `${report.message ?? 'ready'}; baking for ${minutes(env.bakeTimeMs)}${
-            env.guardrails.length ? ` under guardrails ${env.guardrails.map(g => g.name).join(', ')}` : ''
+            env.guardrails.length
+              ? ` under guardrails ${env.guardrails
+                  .map(g => g.name)
+                  .join(', ')}`
+              : ''
           }`,
         );
       });
@@ -607,7 +725,11 @@ export class RolloutService {
     state: RolloutState,
     env: EnvironmentSettings,
     guardrail: EnvironmentSettings['guardrails'][number],
-  ): Promise<{ phase: 'successful' | 'failed' | 'inconclusive' | 'error'; values: number[]; message?: string }> {
+  ): Promise<{
+    phase: 'successful' | 'failed' | 'inconclusive' | 'error';
+    values: number[];
+    message?: string;
+  }> {
     try {
       let values: number[];
       if (guardrail.source === 'drift') {
@@ -619,14 +741,24 @@ export class RolloutService {
         } as never);
         values = reports.length ? [reports[0].verdict === 'drift' ? 1 : 0] : [];
       } else {
-        const samples = await this.options.sources.get(guardrail.source)!.queryInstant({
-          scope: { model: state.modelName, version: state.version, environment: env.target },
-          query: guardrail.query,
-        });
+        const samples = await this.options.sources
+          .get(guardrail.source)!
+          .queryInstant({
+            scope: {
+              model: state.modelName,
+              version: state.version,
+              environment: env.target,
+            },
+            query: guardrail.query,
+          });
         values = samples.map(s => s.value);
       }
       if (values.length === 0) {
-        return { phase: 'inconclusive', values, message: 'the query returned no data' };
+        return {
+          phase: 'inconclusive',
+          values,
+          message: 'the query returned no data',
+        };
       }
       return { phase: judge(guardrail, values), values };
     } catch (e) {
@@ -644,11 +776,21 @@ export class RolloutService {
     let measured = false;
     for (const guardrail of env.guardrails) {
       const i = analysis.findIndex(a => a.name === guardrail.name);
-      const current = i >= 0 ? analysis[i] : startGuardrail(guardrail, now.getTime());
-      if (current.phase !== 'running' || current.nextAt > now.getTime()) continue;
+      const current =
+        i >= 0 ? analysis[i] : startGuardrail(guardrail, now.getTime());
+      if (current.phase !== 'running' || current.nextAt > now.getTime())
+        continue;
       const outcome = await this.measure(state, env, guardrail);
-      const next = recordMeasurement(guardrail, current, outcome, this.now().getTime());
-      analysis = i >= 0 ? analysis.map((a, j) => (j === i ? next : a)) : [...analysis, next];
+      const next = recordMeasurement(
+        guardrail,
+        current,
+        outcome,
+        this.now().getTime(),
+      );
+      analysis =
+        i >= 0
+          ? analysis.map((a, j) => (j === i ? next : a))
+          : [...analysis, next];
       measured = true;
     }
     const phase = overallPhase(analysis);
@@ -661,9 +803,16 @@ export class RolloutService {
     if (phase === 'error') {
       await this.saveAnalysis(state, analysis);
       if (env.onMetricsUnavailable === 'abort') {
-        await this.failAndRollBack(state, env, `metrics unavailable, fail-safe abort: ${summary}`);
+        await this.failAndRollBack(
+          state,
+          env,
+          `metrics unavailable, fail-safe abort: ${summary}`,
+        );
       } else {
-        await this.pause(state, `metrics unavailable, fail-safe hold: ${summary}`);
+        await this.pause(
+          state,
+          `metrics unavailable, fail-safe hold: ${summary}`,
+        );
       }
       return;
     }
@@ -673,31 +822,72 @@ export class RolloutService {
       return;
     }
     const baked = !state.bakeUntil || now >= state.bakeUntil;
-    if (baked && analysis.every(a => a.phase !== 'running' || env.guardrails.find(g => g.name === a.name)?.count === undefined)) {
-      await this.saveAnalysis(state, analysis.map(a => (a.phase === 'running' ? { ...a, phase: 'successful' as const } : a)));
+    if (
+      baked &&
+      analysis.every(
+        a =>
+          a.phase !== 'running' ||
+          env.guardrails.find(g => g.name === a.name)?.count === undefined,
+      )
+    ) {
+      await this.saveAnalysis(
+        state,
+        analysis.map(a =>
+          a.phase === 'running' ? { ...a, phase: 'successful' as const } : a,
+        ),
+      );
       if (state.canary) {
         if (!target.promote) {
-          await this.finish(state, 'failed', `targetKind "${env.target.targetKind}" cannot promote a canary`);
+          await this.finish(
+            state,
+            'failed',
+            `targetKind "${env.target.targetKind}" cannot promote a canary`,
+          );
           return;
         }
         try {
-          const promoted = await target.promote({ deploymentId: state.id, environment: env.target, revision: state.applied! });
-          await this.db.read.deployments.updateRollout(state.id, { applied: promoted.applied, canary: false }, this.now());
+          const promoted = await target.promote({
+            deploymentId: state.id,
+            environment: env.target,
+            revision: state.applied!,
+          });
+          await this.db.read.deployments.updateRollout(
+            state.id,
+            { applied: promoted.applied, canary: false },
+            this.now(),
+          );
         } catch (e) {
           await this.retryOrFail(state, 'promoting the canary', e);
           return;
         }
-        await this.finish(state, 'succeeded', `guardrails held for ${minutes(env.bakeTimeMs)}; canary promoted to all traffic. ${summary}`);
+        await this.finish(
+          state,
+          'succeeded',
+          `guardrails held for ${minutes(
+            env.bakeTimeMs,
+          )}; canary promoted to all traffic. ${summary}`,
+        );
         return;
       }
-      await this.finish(state, 'succeeded', `guardrails held for ${minutes(env.bakeTimeMs)}. ${summary}`.trim());
+      await this.finish(
+        state,
+        'succeeded',
+        `guardrails held for ${minutes(env.bakeTimeMs)}. ${summary}`.trim(),
+      );
       return;
     }
     if (measured) await this.saveAnalysis(state, analysis);
   }
 
-  private async saveAnalysis(state: RolloutState, analysis: RolloutState['analysis']) {
-    await this.db.read.deployments.updateRollout(state.id, { analysis }, this.now());
+  private async saveAnalysis(
+    state: RolloutState,
+    analysis: RolloutState['analysis'],
+  ) {
+    await this.db.read.deployments.updateRollout(
+      state.id,
+      { analysis },
+      this.now(),
+    );
   }
 
   private async pause(state: RolloutState, message: string): Promise<void> {
@@ -705,15 +895,30 @@ export class RolloutService {
     await this.db.transaction(async stores => {
       await stores.deployments.updateRollout(state.id, { phase: 'done' }, now);
       await stores.deployments.appendStatus(state.id, 'paused', now, message);
-      await this.recordDeploymentEvent(stores, state, 'deployment.pause', 'deployment.paused', { reason: message }, now);
+      await this.recordDeploymentEvent(
+        stores,
+        state,
+        'deployment.pause',
+        'deployment.paused',
+        { reason: message },
+        now,
+      );
     });
     this.options.onChange?.();
   }
 
-  private async finish(state: RolloutState, status: DeploymentStatus, message: string): Promise<void> {
+  private async finish(
+    state: RolloutState,
+    status: DeploymentStatus,
+    message: string,
+  ): Promise<void> {
     const now = this.now();
     await this.db.transaction(async stores => {
-      await stores.deployments.updateRollout(state.id, { phase: 'done', nextAttemptAt: null }, now);
+      await stores.deployments.updateRollout(
+        state.id,
+        { phase: 'done', nextAttemptAt: null },
+        now,
+      );
       await stores.deployments.appendStatus(state.id, status, now, message);
       await this.recordDeploymentEvent(
         stores,
@@ -762,18 +967,37 @@ export class RolloutService {
     env: EnvironmentSettings,
     reason: string,
   ): Promise<void> {
-    const isRollback = state.trigger === 'rollback' || state.trigger === 'auto-rollback';
-    const good = isRollback ? undefined : await this.db.read.deployments.lastSucceeded(state.modelId, env.name, state.id);
+    const isRollback =
+      state.trigger === 'rollback' || state.trigger === 'auto-rollback';
+    const good = isRollback
+      ? undefined
+      : await this.db.read.deployments.lastSucceeded(
+          state.modelId,
+          env.name,
+          state.id,
+        );
     if (!env.autoRollback || !good?.applied) {
       await this.finish(
         state,
         'failed',
-        `${reason}${!isRollback && env.autoRollback ? '; no earlier successful deployment to roll back to' : ''}`,
+        `${reason}${
+          !isRollback && env.autoRollback
+            ? '; no earlier successful deployment to roll back to'
+            : ''
+        }`,
       );
       return;
     }
     const model = { id: state.modelId, name: state.modelName };
-    const id = await this.startRollback(model, env, state, good, DEPLOYER, reason, 'auto-rollback');
+    const id = await this.startRollback(
+      model,
+      env,
+      state,
+      good,
+      DEPLOYER,
+      reason,
+      'auto-rollback',
+    );
     this.options.onChange?.();
     await this.advance(id);
   }
@@ -799,7 +1023,11 @@ export class RolloutService {
         {
           version: to.version,
           environment: env.name,
-          target: { cluster: env.target.cluster, namespace: env.target.namespace, kind: env.target.targetKind },
+          target: {
+            cluster: env.target.cluster,
+            namespace: env.target.namespace,
+            kind: env.target.targetKind,
+          },
           status: 'pending',
           replacedVersion: from.version,
           message: reason,
@@ -816,14 +1044,29 @@ export class RolloutService {
         now,
       );
       if (from.phase !== 'done' || from.status !== 'rolled-back') {
-        await stores.deployments.updateRollout(from.id, { phase: 'done', nextAttemptAt: null }, now);
-        await stores.deployments.appendStatus(from.id, 'rolled-back', now, `${reason}; rolled back to version ${to.version}`);
+        await stores.deployments.updateRollout(
+          from.id,
+          { phase: 'done', nextAttemptAt: null },
+          now,
+        );
+        await stores.deployments.appendStatus(
+          from.id,
+          'rolled-back',
+          now,
+          `${reason}; rolled back to version ${to.version}`,
+        );
       }
       if (env.alias) {
         const alias = await stores.aliases.get(model.id, env.alias);
         const good = await stores.versions.get(model.id, to.version);
         if (alias && good && alias.version !== to.version) {
-          await stores.aliases.set(model.id, env.alias, good.id, actor.ref, now);
+          await stores.aliases.set(
+            model.id,
+            env.alias,
+            good.id,
+            actor.ref,
+            now,
+          );
           await recordChange(stores, actor, now, {
             action: 'alias.set',
             event: 'alias.moved',
@@ -871,22 +1114,40 @@ export class RolloutService {
     target: ModelDeploymentTarget,
   ): Promise<void> {
     if (!state.restores) {
-      await this.finish(state, 'failed', 'the rollback has no recorded revision to restore');
+      await this.finish(
+        state,
+        'failed',
+        'the rollback has no recorded revision to restore',
+      );
       return;
     }
     let applied: ModelDeploymentApplied;
     try {
       applied = state.replaced
-        ? await target.rollback({ deploymentId: state.id, environment: env.target, from: state.replaced, to: state.restores })
+        ? await target.rollback({
+            deploymentId: state.id,
+            environment: env.target,
+            from: state.replaced,
+            to: state.restores,
+          })
         : await target.deploy({
             deploymentId: state.id,
             environment: env.target,
             version: await this.versionToDeploy(state),
           });
     } catch (e) {
-      await this.retryOrFail(state, `rolling back to version ${state.version}`, e);
+      await this.retryOrFail(
+        state,
+        `rolling back to version ${state.version}`,
+        e,
+      );
       return;
     }
-    await this.startFollowing(state, env, applied, `re-applied the recorded revision of version ${state.version}`);
+    await this.startFollowing(
+      state,
+      env,
+      applied,
+      `re-applied the recorded revision of version ${state.version}`,
+    );
   }
 }

@@ -13,7 +13,14 @@ import {
 } from './primitives';
 
 export const deploymentStatus = z
-  .enum(['pending', 'progressing', 'succeeded', 'failed', 'paused', 'rolled-back'])
+  .enum([
+    'pending',
+    'progressing',
+    'succeeded',
+    'failed',
+    'paused',
+    'rolled-back',
+  ])
   .meta({ id: 'DeploymentStatus' });
 
 export const driftVerdict = z
@@ -64,13 +71,10 @@ export const modelHealth = z.strictObject({
         'The newest deployment of any environment; `at` is the time of its current status',
     }),
   /** Environments whose cluster does not serve what their alias names. */
-  outOfSync: z
-    .array(z.string())
-    .optional()
-    .meta({
-      description:
-        'Environments whose cluster serves another version than the alias they follow names (deployment.out_of_sync)',
-    }),
+  outOfSync: z.array(z.string()).optional().meta({
+    description:
+      'Environments whose cluster serves another version than the alias they follow names (deployment.out_of_sync)',
+  }),
 });
 
 /** A registered model, as the REST API returns it. */

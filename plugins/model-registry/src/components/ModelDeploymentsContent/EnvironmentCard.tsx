@@ -94,7 +94,9 @@ const Summary = ({
 const Configuration = ({ environment }: { environment: ModelEnvironment }) => (
   <Flex direction="column" gap="1">
     <Text variant="body-small" color="secondary">
-      {`${environment.mode === 'cicd' ? 'CI/CD pipeline' : environment.targetKind} on ${environment.cluster} / ${environment.namespace}${
+      {`${
+        environment.mode === 'cicd' ? 'CI/CD pipeline' : environment.targetKind
+      } on ${environment.cluster} / ${environment.namespace}${
         environment.alias
           ? `, follows alias ${environment.alias}${
               environment.aliasVersion === undefined
@@ -102,14 +104,18 @@ const Configuration = ({ environment }: { environment: ModelEnvironment }) => (
                 : ` (v${environment.aliasVersion})`
             }`
           : ''
-      }${environment.guardrails.length ? `, guardrails: ${environment.guardrails.join(', ')}` : ''}${
-        environment.autoRollback ? ', automatic rollback' : ''
-      }`}
+      }${
+        environment.guardrails.length
+          ? `, guardrails: ${environment.guardrails.join(', ')}`
+          : ''
+      }${environment.autoRollback ? ', automatic rollback' : ''}`}
     </Text>
     {!environment.available && (
       <Text color="danger">
         {`No installed backend module deploys ${
-          environment.mode === 'cicd' ? 'through pipelines' : `targetKind ${environment.targetKind}`
+          environment.mode === 'cicd'
+            ? 'through pipelines'
+            : `targetKind ${environment.targetKind}`
         }: add @mlreg/plugin-model-registry-backend-module-${
           environment.mode === 'cicd' ? 'cicd' : 'kubernetes'
         } to the backend.`}
@@ -117,7 +123,10 @@ const Configuration = ({ environment }: { environment: ModelEnvironment }) => (
     )}
     {environment.sync && !environment.sync.inSync && (
       <Text color="warning" weight="bold">
-        {`Out of sync: ${environment.sync.message ?? 'the cluster serves another version than the alias names'} (checked ${formatTimestamp(environment.sync.checkedAt)})`}
+        {`Out of sync: ${
+          environment.sync.message ??
+          'the cluster serves another version than the alias names'
+        } (checked ${formatTimestamp(environment.sync.checkedAt)})`}
       </Text>
     )}
   </Flex>
@@ -147,7 +156,10 @@ export const EnvironmentCard = ({
   onChanged: () => void;
 }) => {
   const canDeploy = useModelPermission(deploymentCreatePermission, modelName);
-  const canRollback = useModelPermission(deploymentRollbackPermission, modelName);
+  const canRollback = useModelPermission(
+    deploymentRollbackPermission,
+    modelName,
+  );
   const deployments = group?.deployments ?? [];
   const [selectedId, setSelectedId] = useState(deployments[0]?.id);
   const { tableProps } = useTable<Deployment>({
@@ -168,7 +180,8 @@ export const EnvironmentCard = ({
           <Configuration environment={environment} />
         ) : (
           <Text color="secondary">
-            This environment is no longer configured in modelRegistry.environments.
+            This environment is no longer configured in
+            modelRegistry.environments.
           </Text>
         )}
         <Flex gap="8">
@@ -224,7 +237,9 @@ export const EnvironmentCard = ({
             selection={singleSelection(selected!.id, setSelectedId)}
           />
         )}
-        {selected && canRollback && actionable &&
+        {selected &&
+          canRollback &&
+          actionable &&
           selected.status === 'succeeded' &&
           selected.id !== newest?.id && (
             <RollbackButton deployment={selected} onChanged={onChanged} />

@@ -263,7 +263,9 @@ describe('ModelDeploymentsContent', () => {
       ),
     ).toBeInTheDocument();
     expect(screen.queryByRole('grid')).not.toBeInTheDocument();
-    expect(screen.queryByRole('button', { name: 'Deploy' })).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Deploy' }),
+    ).not.toBeInTheDocument();
   });
 
   const stagingEnvironment: ModelEnvironment = {
@@ -294,7 +296,15 @@ describe('ModelDeploymentsContent', () => {
         HttpResponse.json({
           items: [
             stagingEnvironment,
-            { ...stagingEnvironment, name: 'production', alias: undefined, aliasVersion: undefined, sync: undefined, available: false, guardrails: [] },
+            {
+              ...stagingEnvironment,
+              name: 'production',
+              alias: undefined,
+              aliasVersion: undefined,
+              sync: undefined,
+              available: false,
+              guardrails: [],
+            },
           ],
         }),
       ),
@@ -304,39 +314,89 @@ describe('ModelDeploymentsContent', () => {
       http.post(`${MODEL_API}/deployments`, async ({ request }) => {
         posted.push({ path: 'deploy', body: await request.json() });
         return HttpResponse.json(
-          deployment('d9', 'staging', 4, 7, { status: 'pending', history: [{ status: 'pending', at: '2026-03-07T10:00:00.000Z' }] }),
+          deployment('d9', 'staging', 4, 7, {
+            status: 'pending',
+            history: [{ status: 'pending', at: '2026-03-07T10:00:00.000Z' }],
+          }),
           { status: 202 },
         );
       }),
-      http.post(`${MODEL_API}/deployments/:id/rollback`, async ({ request, params }) => {
-        posted.push({ path: `rollback ${params.id}`, body: await request.json() });
-        return HttpResponse.json(
-          deployment('d10', 'staging', 3, 8, { status: 'pending', trigger: 'rollback', history: [{ status: 'pending', at: '2026-03-08T10:00:00.000Z' }] }),
-          { status: 202 },
-        );
-      }),
+      http.post(
+        `${MODEL_API}/deployments/:id/rollback`,
+        async ({ request, params }) => {
+          posted.push({
+            path: `rollback ${params.id}`,
+            body: await request.json(),
+          });
+          return HttpResponse.json(
+            deployment('d10', 'staging', 3, 8, {
+              status: 'pending',
+              trigger: 'rollback',
+              history: [{ status: 'pending', at: '2026-03-08T10:00:00.000Z' }],
+            }),
+            { status: 202 },
+          );
+        },
+      ),
     );
     await renderModelTab(<ModelDeploymentsContent />);
 
     const staging = await screen.findByRole('heading', { name: 'staging' });
     const stagingCard = within(staging.closest('.bui-Card') as HTMLElement);
-    expect(stagingCard.getByText(/kserve on staging-eu \/ fraud, follows alias staging \(v4\), guardrails: error-rate, automatic rollback/)).toBeInTheDocument();
-    expect(stagingCard.getByText(/Out of sync: alias staging names version 4, but staging serves version 2/)).toBeInTheDocument();
-    const production = within(screen.getByRole('heading', { name: 'production' }).closest('.bui-Card') as HTMLElement);
-    expect(production.getByText(/No installed backend module deploys targetKind kserve: add @mlreg\/plugin-model-registry-backend-module-kubernetes/)).toBeInTheDocument();
-    expect(production.queryByRole('button', { name: 'Deploy' })).not.toBeInTheDocument();
+    expect(
+      stagingCard.getByText(
+        /kserve on staging-eu \/ fraud, follows alias staging \(v4\), guardrails: error-rate, automatic rollback/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      stagingCard.getByText(
+        /Out of sync: alias staging names version 4, but staging serves version 2/,
+      ),
+    ).toBeInTheDocument();
+    const production = within(
+      screen
+        .getByRole('heading', { name: 'production' })
+        .closest('.bui-Card') as HTMLElement,
+    );
+    expect(
+      production.getByText(
+        /No installed backend module deploys targetKind kserve: add @mlreg\/plugin-model-registry-backend-module-kubernetes/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      production.queryByRole('button', { name: 'Deploy' }),
+    ).not.toBeInTheDocument();
 
-    expect(stagingCard.getByRole('textbox', { name: 'Version' })).toHaveValue('4');
+    expect(stagingCard.getByRole('textbox', { name: 'Version' })).toHaveValue(
+      '4',
+    );
     await userEvent.click(stagingCard.getByRole('button', { name: 'Deploy' }));
-    expect(await stagingCard.findByText('Deploying v4 to staging: pending.')).toBeInTheDocument();
-    expect(posted).toEqual([{ path: 'deploy', body: { environment: 'staging', version: 4 } }]);
+    expect(
+      await stagingCard.findByText('Deploying v4 to staging: pending.'),
+    ).toBeInTheDocument();
+    expect(posted).toEqual([
+      { path: 'deploy', body: { environment: 'staging', version: 4 } },
+    ]);
 
     // the newest deployment cannot be rolled back to; an earlier successful one can
-    expect(stagingCard.queryByRole('button', { name: /Roll back/ })).not.toBeInTheDocument();
-    await userEvent.click(stagingCard.getByRole('row', { name: /2026-03-03 10:00 UTC/ }));
-    await userEvent.click(await stagingCard.findByRole('button', { name: 'Roll back staging to v3' }));
-    expect(await stagingCard.findByText('Rolling staging back to v3.')).toBeInTheDocument();
-    expect(posted[1]).toEqual({ path: 'rollback d2', body: { reason: 'rolled back from the Deployments tab to v3' } });
+    expect(
+      stagingCard.queryByRole('button', { name: /Roll back/ }),
+    ).not.toBeInTheDocument();
+    await userEvent.click(
+      stagingCard.getByRole('row', { name: /2026-03-03 10:00 UTC/ }),
+    );
+    await userEvent.click(
+      await stagingCard.findByRole('button', {
+        name: 'Roll back staging to v3',
+      }),
+    );
+    expect(
+      await stagingCard.findByText('Rolling staging back to v3.'),
+    ).toBeInTheDocument();
+    expect(posted[1]).toEqual({
+      path: 'rollback d2',
+      body: { reason: 'rolled back from the Deployments tab to v3' },
+    });
   });
 
   it('hides deploy and rollback from those without the permissions', async () => {
@@ -349,12 +409,25 @@ describe('ModelDeploymentsContent', () => {
       ),
     );
     await renderModelTab(<ModelDeploymentsContent />, {
-      denied: ['model-registry.deployment.create', 'model-registry.deployment.rollback'],
+      denied: [
+        'model-registry.deployment.create',
+        'model-registry.deployment.rollback',
+      ],
     });
-    const card = within((await screen.findByRole('heading', { name: 'staging' })).closest('.bui-Card') as HTMLElement);
-    await userEvent.click(card.getByRole('row', { name: /2026-03-03 10:00 UTC/ }));
-    expect(card.queryByRole('button', { name: 'Deploy' })).not.toBeInTheDocument();
-    expect(card.queryByRole('button', { name: /Roll back/ })).not.toBeInTheDocument();
+    const card = within(
+      (await screen.findByRole('heading', { name: 'staging' })).closest(
+        '.bui-Card',
+      ) as HTMLElement,
+    );
+    await userEvent.click(
+      card.getByRole('row', { name: /2026-03-03 10:00 UTC/ }),
+    );
+    expect(
+      card.queryByRole('button', { name: 'Deploy' }),
+    ).not.toBeInTheDocument();
+    expect(
+      card.queryByRole('button', { name: /Roll back/ }),
+    ).not.toBeInTheDocument();
   });
 
   it('shows the error of a failing backend', async () => {
