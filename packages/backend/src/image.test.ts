@@ -101,24 +101,24 @@ describe('the portal image', () => {
         .map(s => s.args.split(' AS ')[1])
         .filter(Boolean),
     );
-    for (const step of steps.filter(s => s.keyword === 'COPY')) {
-      const from = /--from=(\S+)/.exec(step.args)?.[1];
-      const sources = step.args
-        .replace(/--\S+/g, '')
-        .trim()
-        .split(/\s+/)
-        .slice(0, -1);
-      if (from) {
-        expect(stages).toContain(from);
-        continue;
-      }
-      for (const source of sources) {
-        expect([source, fs.existsSync(path.join(root, source))]).toEqual([
-          source,
-          true,
-        ]);
-      }
-    }
+    const copies = steps
+      .filter(s => s.keyword === 'COPY')
+      .map(step => ({
+        from: /--from=(\S+)/.exec(step.args)?.[1],
+        sources: step.args
+          .replace(/--\S+/g, '')
+          .trim()
+          .split(/\s+/)
+          .slice(0, -1),
+      }));
+    const fromStages = copies.flatMap(c => (c.from ? [c.from] : []));
+    expect(fromStages.length).toBeGreaterThan(0);
+    expect(fromStages.filter(stage => !stages.has(stage))).toEqual([]);
+    const missing = copies
+      .filter(c => !c.from)
+      .flatMap(c => c.sources)
+      .filter(source => !fs.existsSync(path.join(root, source)));
+    expect(missing).toEqual([]);
     // the build stage builds the backend bundle the last stage unpacks
     expect(
       steps.some(

@@ -5,11 +5,14 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// The module is tested inside the registry plugin it extends.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import modelRegistryPlugin from '@mlreg/plugin-model-registry-backend';
 import { ModelRegistryClient } from '@mlreg/plugin-model-registry-common';
 import { AddressInfo } from 'node:net';
 import cicdModule from './index';
 import { FakeCiServer } from './__testUtils__/FakeCiServer';
+import { schedulerOfRegistry } from './__testUtils__/schedulerOf';
 
 jest.setTimeout(120_000);
 
@@ -24,13 +27,14 @@ describe.each(databases.eachSupportedId())(
 
     it('starts the pipeline, follows its reports, and rolls a failed deployment back through the pipeline', async () => {
       const knex = await databases.init(databaseId);
-      const scheduler = mockServices.scheduler();
+      const captured = schedulerOfRegistry();
       const { server } = await startTestBackend({
         features: [
           modelRegistryPlugin,
           cicdModule,
           mockServices.database.factory({ knex }),
-          scheduler.factory({ skipTaskRunOnStartup: true }),
+          mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+          captured.module,
           catalogServiceMock.factory({ entities: [] }),
           mockServices.rootConfig.factory({
             data: {
@@ -135,7 +139,9 @@ describe.each(databases.eachSupportedId())(
       await client.setAlias('fraud', 'production', 2, o);
       let second;
       for (let i = 0; i < 50 && !second; i++) {
-        await scheduler.triggerTask('model-registry-outbox-dispatcher');
+        await captured.scheduler.triggerTask(
+          'model-registry-outbox-dispatcher',
+        );
         second = (await client.listDeployments('fraud', {}, o)).items.find(
           d => d.version === 2,
         );

@@ -18,6 +18,8 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// The module is tested inside the registry plugin it extends.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import modelRegistryPlugin from '@mlreg/plugin-model-registry-backend';
 import { ModelRegistryClient } from '@mlreg/plugin-model-registry-common';
 import knexFactory from 'knex';
@@ -28,6 +30,7 @@ import kubernetesModule from '../src';
 import { FakeKubernetesApi } from '../src/__testUtils__/FakeKubernetesApi';
 import { FakePrometheus } from '../src/__testUtils__/FakePrometheus';
 import { prometheusTestSourceModule } from '../src/__testUtils__/testMonitoringSource';
+import { schedulerOfRegistry } from '../src/__testUtils__/schedulerOf';
 
 const PAIRS = Number(process.env.PAIRS ?? 300);
 const POLL_MS = Number(process.env.POLL_MS ?? 1000);
@@ -51,14 +54,15 @@ async function main() {
     token: 'test-token',
     skipTLSVerify: true,
   };
-  const scheduler = mockServices.scheduler();
+  const captured = schedulerOfRegistry();
   const { server } = await startTestBackend({
     features: [
       modelRegistryPlugin,
       kubernetesModule,
       prometheusTestSourceModule(prometheus.url),
       mockServices.database.factory({ knex }),
-      scheduler.factory({ skipTaskRunOnStartup: true }),
+      mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+      captured.module,
       catalogServiceMock.factory({ entities: [] }),
       mockServices.rootConfig.factory({
         data: {
@@ -140,15 +144,13 @@ async function main() {
     // set in the database: an alias move through the API would deploy each model
     for (let i = 0; i < rows.length; i += 200) {
       await knex('model_aliases').insert(
-        rows
-          .slice(i, i + 200)
-          .map(r => ({
-            model_id: r.model_id,
-            alias,
-            version_id: r.id,
-            updated_at: now,
-            updated_by: 'user:default/bench',
-          })),
+        rows.slice(i, i + 200).map(r => ({
+          model_id: r.model_id,
+          alias,
+          version_id: r.id,
+          updated_at: now,
+          updated_by: 'user:default/bench',
+        })),
       );
     }
   }
@@ -172,7 +174,9 @@ async function main() {
   const runs: number[] = [];
   for (let run = 0; run < 3; run++) {
     const started = performance.now();
-    await scheduler.triggerTask('model-registry-deployments-reconcile');
+    await captured.scheduler.triggerTask(
+      'model-registry-deployments-reconcile',
+    );
     runs.push(performance.now() - started);
   }
   const synced = await knex('deployment_sync').select('in_sync');
@@ -189,8 +193,12 @@ async function main() {
 
   // (2) failure to rollback, the rollout task at the poll interval
   const ticker = setInterval(() => {
-    scheduler.triggerTask('model-registry-deployments').catch(() => {});
-    scheduler.triggerTask('model-registry-outbox-dispatcher').catch(() => {});
+    captured.scheduler
+      .triggerTask('model-registry-deployments')
+      .catch(() => {});
+    captured.scheduler
+      .triggerTask('model-registry-outbox-dispatcher')
+      .catch(() => {});
   }, POLL_MS);
   const until = async (check: () => Promise<boolean> | boolean) => {
     const started = Date.now();

@@ -70,7 +70,7 @@ describe.each(databases.eachSupportedId())(
         return found && statuses.includes(found.status) ? found : undefined;
       }, `${model} v${version} in ${environment} to be ${statuses.join('|')}`);
 
-    async function model(name: string, versions: number) {
+    async function registerModel(name: string, versions: number) {
       const { client, token } = registry;
       await client.createModel({ name, owner }, token);
       for (let v = 1; v <= versions; v++) {
@@ -86,7 +86,7 @@ describe.each(databases.eachSupportedId())(
 
     it('deploys when the followed alias moves: first deploy, then an upgrade', async () => {
       const { client, token } = registry;
-      await model('fraud', 2);
+      await registerModel('fraud', 2);
       kube.behave('fraud', { type: 'rollout', delayMs: 200 });
       await client.setAlias('fraud', 'staging', 1, token);
       const first = await settled('fraud', 'staging', 1, ['succeeded']);
@@ -126,7 +126,7 @@ describe.each(databases.eachSupportedId())(
 
     it('rolls a failed rollout back to the last good version and moves the alias back', async () => {
       const { client, token } = registry;
-      await model('churn', 2);
+      await registerModel('churn', 2);
       kube.behave('churn', { type: 'rollout', delayMs: 50 });
       await client.setAlias('churn', 'staging', 1, token);
       const good = await settled('churn', 'staging', 1, ['succeeded']);
@@ -188,7 +188,7 @@ describe.each(databases.eachSupportedId())(
 
     it('promotes a KServe canary whose guardrails hold, and rolls back one whose analysis fails', async () => {
       const { client, token } = registry;
-      await model('ranker', 3);
+      await registerModel('ranker', 3);
       kube.behave('ranker', { type: 'ready', delayMs: 50 });
       prometheus.answers.set('error_rate', 0.01);
       await client.setAlias('ranker', 'production', 1, token);
@@ -250,7 +250,7 @@ describe.each(databases.eachSupportedId())(
 
     it('pauses an inconclusive analysis, holds when metrics are down in hold mode, and aborts in abort mode', async () => {
       const { client, token } = registry;
-      await model('pricing', 3);
+      await registerModel('pricing', 3);
       kube.behave('pricing', { type: 'ready', delayMs: 50 });
       prometheus.answers.set('latency_p99', 0.1);
       await client.setAlias('pricing', 'canary', 1, token);
@@ -278,7 +278,7 @@ describe.each(databases.eachSupportedId())(
         'metrics unavailable, fail-safe hold',
       );
 
-      await model('search', 2);
+      await registerModel('search', 2);
       kube.behave('search', { type: 'ready', delayMs: 50 });
       prometheus.answers.set('error_rate', 0.01);
       await client.setAlias('search', 'production', 1, token);
@@ -296,7 +296,7 @@ describe.each(databases.eachSupportedId())(
 
     it('rolls back by hand to any earlier successful deployment', async () => {
       const { client, token } = registry;
-      await model('vision', 3);
+      await registerModel('vision', 3);
       kube.behave('vision', { type: 'rollout', delayMs: 50 });
       const first = await client.createDeployment(
         'vision',
@@ -356,7 +356,7 @@ describe.each(databases.eachSupportedId())(
 
     it('flags models whose cluster serves another version than their alias names', async () => {
       const { client, token } = registry;
-      await model('drifty', 2);
+      await registerModel('drifty', 2);
       kube.behave('drifty', { type: 'rollout', delayMs: 50 });
       await client.setAlias('drifty', 'staging', 1, token);
       await settled('drifty', 'staging', 1, ['succeeded']);
@@ -403,7 +403,7 @@ describe.each(databases.eachSupportedId())(
 
     it('ends API errors in clear statuses: 403 at once, 5xx and 409 retried, timeouts until the attempts run out', async () => {
       const { client, token } = registry;
-      await model('errors', 4);
+      await registerModel('errors', 4);
       kube.behave('errors', { type: 'rollout', delayMs: 50 });
 
       kube.fail('PATCH', /deployments\/errors$/, 403);

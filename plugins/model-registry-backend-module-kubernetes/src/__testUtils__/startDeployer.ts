@@ -6,13 +6,17 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// The module is tested inside the registry plugin it extends.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import modelRegistryPlugin from '@mlreg/plugin-model-registry-backend';
 import { ModelRegistryClient } from '@mlreg/plugin-model-registry-common';
+import { JsonValue } from '@backstage/types';
 import { AddressInfo } from 'node:net';
 import kubernetesModule from '../index';
 import { FakeKubernetesApi } from './FakeKubernetesApi';
 import { FakePrometheus } from './FakePrometheus';
 import { prometheusTestSourceModule } from './testMonitoringSource';
+import { schedulerOfRegistry } from './schedulerOf';
 
 export const databases = TestDatabases.create({
   ids: ['SQLITE_3', 'POSTGRES_15'],
@@ -92,19 +96,20 @@ export async function startDeployer(
   options: {
     kube: FakeKubernetesApi;
     prometheus: FakePrometheus;
-    environments?: unknown[];
+    environments?: JsonValue[];
     deployments?: Record<string, unknown>;
   },
 ) {
   const knex = await databases.init(databaseId);
-  const scheduler = mockServices.scheduler();
+  const captured = schedulerOfRegistry();
   const { server } = await startTestBackend({
     features: [
       modelRegistryPlugin,
       kubernetesModule,
       prometheusTestSourceModule(options.prometheus.url),
       mockServices.database.factory({ knex }),
-      scheduler.factory({ skipTaskRunOnStartup: true }),
+      mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+      captured.module,
       catalogServiceMock.factory({ entities: [] }),
       mockServices.rootConfig.factory({
         data: {
@@ -136,5 +141,5 @@ export async function startDeployer(
     },
   });
   const token = { token: mockCredentials.user.token() };
-  return { server, knex, scheduler, client, token };
+  return { server, knex, scheduler: captured.scheduler, client, token };
 }

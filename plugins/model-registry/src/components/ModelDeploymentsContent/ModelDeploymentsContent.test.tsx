@@ -414,19 +414,19 @@ describe('ModelDeploymentsContent', () => {
         'model-registry.deployment.rollback',
       ],
     });
-    const card = within(
+    const stagingCard = within(
       (await screen.findByRole('heading', { name: 'staging' })).closest(
         '.bui-Card',
       ) as HTMLElement,
     );
     await userEvent.click(
-      card.getByRole('row', { name: /2026-03-03 10:00 UTC/ }),
+      stagingCard.getByRole('row', { name: /2026-03-03 10:00 UTC/ }),
     );
     expect(
-      card.queryByRole('button', { name: 'Deploy' }),
+      stagingCard.queryByRole('button', { name: 'Deploy' }),
     ).not.toBeInTheDocument();
     expect(
-      card.queryByRole('button', { name: /Roll back/ }),
+      stagingCard.queryByRole('button', { name: /Roll back/ }),
     ).not.toBeInTheDocument();
   });
 
