@@ -245,47 +245,22 @@ describe('KubernetesDeploymentTarget', () => {
       ),
     });
 
-    api.fail('PATCH', /inferenceservices/, 403);
-    await expect(
+    const deployFive = () =>
       target.deploy({
         deploymentId: 'x',
         environment: env,
         version: version(5),
-      }),
-    ).rejects.toMatchObject({
-      retryable: false,
-      status: 403,
-    });
-    api.fail('PATCH', /inferenceservices/, 409);
-    await expect(
-      target.deploy({
-        deploymentId: 'x',
-        environment: env,
-        version: version(5),
-      }),
-    ).rejects.toMatchObject({
-      retryable: true,
-      status: 409,
-    });
-    api.fail('PATCH', /inferenceservices/, 503);
-    await expect(
-      target.deploy({
-        deploymentId: 'x',
-        environment: env,
-        version: version(5),
-      }),
-    ).rejects.toMatchObject({
-      retryable: true,
-      status: 503,
-    });
+      });
+    for (const [status, retryable] of [
+      [403, false],
+      [409, true],
+      [503, true],
+    ] as const) {
+      api.fail('PATCH', /inferenceservices/, status);
+      await expect(deployFive()).rejects.toMatchObject({ retryable, status });
+    }
     api.fail('PATCH', /inferenceservices/, 0, 1, true);
-    await expect(
-      target.deploy({
-        deploymentId: 'x',
-        environment: env,
-        version: version(5),
-      }),
-    ).rejects.toMatchObject({
+    await expect(deployFive()).rejects.toMatchObject({
       retryable: true,
       message: expect.stringContaining(
         'no answer from the API server within 300ms',

@@ -255,9 +255,7 @@ export class RolloutService {
       });
       return newId;
     });
-    this.options.onChange?.();
-    await this.advanceQuietly(id);
-    return (await this.db.read.deployments.get(id))!;
+    return this.started(id);
   }
 
   /**
@@ -270,13 +268,10 @@ export class RolloutService {
     actor: Actor,
     reason?: string,
   ): Promise<Deployment> {
-    const model = await this.models.resolve(modelName);
-    const good = await this.db.read.deployments.getRollout(deploymentId);
-    if (!good || good.modelId !== model.id) {
-      throw new NotFoundError(
-        `model "${modelName}" has no deployment ${deploymentId}`,
-      );
-    }
+    const { model, state: good } = await this.deploymentOf(
+      modelName,
+      deploymentId,
+    );
     const env = this.environment(good.environment);
     if (good.status !== 'succeeded' || !good.applied) {
       throw new ConflictError(
@@ -301,9 +296,7 @@ export class RolloutService {
       reason ?? `manual rollback to version ${good.version}`,
       'rollback',
     );
-    this.options.onChange?.();
-    await this.advanceQuietly(id);
-    return (await this.db.read.deployments.get(id))!;
+    return this.started(id);
   }
 
   /**
@@ -320,13 +313,7 @@ export class RolloutService {
     },
     actor: Actor,
   ): Promise<Deployment> {
-    const model = await this.models.resolve(modelName);
-    const state = await this.db.read.deployments.getRollout(deploymentId);
-    if (!state || state.modelId !== model.id) {
-      throw new NotFoundError(
-        `model "${modelName}" has no deployment ${deploymentId}`,
-      );
-    }
+    const { state } = await this.deploymentOf(modelName, deploymentId);
     const env = this.environment(state.environment);
     if (env.mode !== 'cicd') {
       throw new ConflictError(
@@ -349,6 +336,25 @@ export class RolloutService {
       );
     await this.onRolloutStatus(state, env, { status: report.status, message });
     return (await this.db.read.deployments.get(deploymentId))!;
+  }
+
+  /** A deployment just recorded: subscribers told, its first step taken. */
+  private async started(id: string): Promise<Deployment> {
+    this.options.onChange?.();
+    await this.advanceQuietly(id);
+    return (await this.db.read.deployments.get(id))!;
+  }
+
+  /** A deployment of the named model, or 404. */
+  private async deploymentOf(modelName: string, deploymentId: string) {
+    const model = await this.models.resolve(modelName);
+    const state = await this.db.read.deployments.getRollout(deploymentId);
+    if (!state || state.modelId !== model.id) {
+      throw new NotFoundError(
+        `model "${modelName}" has no deployment ${deploymentId}`,
+      );
+    }
+    return { model, state };
   }
 
   /** Outbox subscriber: a followed alias moved (or was created). */
