@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { deploymentStatus, driftVerdict } from './models';
 import {
   cursor,
-  modelName,
   environmentName,
   int32,
   isoDate,
