@@ -107,6 +107,167 @@ export interface Config {
       leaseDuration?: HumanDuration | string;
     };
     /** Where model artifacts are stored. */
+    /**
+     * How the deployer drives rollouts of `environments`.
+     */
+    deployments?: {
+      /**
+       * How often active rollouts advance one step (a scheduled task of
+       * global scope). At least 200 ms.
+       * @default { seconds: 2 }
+       */
+      pollInterval?: HumanDuration | string;
+      /**
+       * How often each environment's served versions are compared with its
+       * alias (`deployment.out_of_sync`).
+       * @default { minutes: 5 }
+       */
+      reconcileInterval?: HumanDuration | string;
+      /**
+       * Attempts of a failing call to a target or pipeline (5xx, 409,
+       * timeouts) before the deployment fails. 403 and invalid manifests
+       * fail at once.
+       * @default 5
+       */
+      maxAttempts?: number;
+    };
+    /**
+     * Where model versions run. A move of the alias an environment follows
+     * deploys the alias's version there; the Deployments tab and
+     * `POST /models/{name}/deployments` deploy any READY version.
+     */
+    environments?: Array<{
+      /** Environment name, a DNS label, e.g. `staging`. */
+      name: string;
+      /** The alias whose moves deploy here, e.g. `staging`. */
+      alias?: string;
+      /**
+       * `kubernetes`: a target module applies manifests (targetKind);
+       * `cicd`: a pipeline deploys (see `cicd`) and reports back.
+       * @default kubernetes
+       */
+      mode?: 'kubernetes' | 'cicd';
+      /**
+       * `kserve` (InferenceService v1beta1) or `deployment` (Deployment +
+       * Service running `image`).
+       * @default deployment
+       */
+      targetKind?: string;
+      /**
+       * The cluster: the name of a cluster in
+       * `kubernetes.clusterLocatorMethods` (type `config`, service account
+       * token), or inline `{ name, url, token }`, `{ name, kubeconfig,
+       * context }` or `{ name, inCluster: true }`.
+       */
+      cluster?:
+        | string
+        | {
+            name: string;
+            url?: string;
+            /** @visibility secret */
+            token?: string;
+            caData?: string;
+            skipTLSVerify?: boolean;
+            kubeconfig?: string;
+            context?: string;
+            inCluster?: boolean;
+          };
+      /** Namespace the model's workloads go to. */
+      namespace?: string;
+      /** Model server image (targetKind `deployment`). */
+      image?: string;
+      /** Arguments of the model server container. */
+      args?: string[];
+      /** Container port of the model server. @default 8080 */
+      port?: number;
+      /** Replicas (`minReplicas` for KServe). @default 1 */
+      replicas?: number;
+      /** Container resources: `{ requests: {cpu, memory}, limits: {...} }`. */
+      resources?: {
+        requests?: { [name: string]: string | number };
+        limits?: { [name: string]: string | number };
+      };
+      /** Deployment `spec.progressDeadlineSeconds`. */
+      progressDeadlineSeconds?: number;
+      /** KServe model format; the artifact's format when unset. */
+      modelFormat?: string;
+      /** KServe serving runtime. */
+      runtime?: string;
+      /** KServe protocol version, e.g. `v2`. */
+      protocolVersion?: string;
+      /** KServe service account (e.g. one carrying S3 credentials). */
+      serviceAccountName?: string;
+      /** KServe `serving.kserve.io/deploymentMode` annotation. */
+      deploymentMode?: string;
+      /**
+       * KServe canary: a new version first gets this share of the traffic
+       * (1-99) and all of it once the bake time passed with the guardrails
+       * holding.
+       */
+      canaryTrafficPercent?: number;
+      /**
+       * How long a new version is watched by its guardrails before it
+       * counts as succeeded (or its canary is promoted).
+       * @default { minutes: 5 } with guardrails, none without
+       */
+      bakeTime?: HumanDuration | string;
+      /**
+       * A rollout not finished after this long fails.
+       * @default { minutes: 10 }
+       */
+      rolloutTimeout?: HumanDuration | string;
+      /**
+       * Whether a failed rollout or analysis re-applies the last good
+       * version's recorded revision and moves the alias back.
+       * @default true
+       */
+      autoRollback?: boolean;
+      /**
+       * What happens when a guardrail's metrics source cannot be read more
+       * than `consecutiveErrorLimit` times in a row: `abort` rolls back,
+       * `hold` pauses the rollout and notifies.
+       * @default abort
+       */
+      onMetricsUnavailable?: 'abort' | 'hold';
+      /**
+       * Metric checks during the bake time, with the semantics of Argo
+       * Rollouts' analysis metrics.
+       */
+      guardrails?: Array<{
+        name: string;
+        /**
+         * Id of an installed monitoring source (e.g. `prometheus`), or
+         * `drift`: 1 when the newest drift report of the version since the
+         * deployment says drift, 0 when not.
+         */
+        source: string;
+        /** The query, in the source's language (PromQL for Prometheus). */
+        query: string;
+        /**
+         * E.g. `result[0] < 0.05`: over `result` (the values returned),
+         * `result[i]`, `len(result)`, numbers, comparisons, `&&`, `||`, `!`.
+         */
+        successCondition?: string;
+        failureCondition?: string;
+        /** Time between measurements. @default { minutes: 1 } */
+        interval?: HumanDuration | string;
+        /** Wait before the first measurement. */
+        initialDelay?: HumanDuration | string;
+        /** Measurements to take; without it, until the bake time ends. */
+        count?: number;
+        /** Failed measurements tolerated. @default 0 */
+        failureLimit?: number;
+        /** Inconclusive measurements tolerated before pausing. @default 0 */
+        inconclusiveLimit?: number;
+        /** Query errors in a row tolerated. @default 4 */
+        consecutiveErrorLimit?: number;
+      }>;
+      /** Pipeline settings of `mode: cicd` (read by the cicd module). */
+      cicd?: {
+        /** `github`, `gitlab` or `jenkins`. */
+        provider: string;
+      };
+    }>;
     storage?: {
       /**
        * The artifact store: `filesystem` (a local or mounted directory), `s3`

@@ -67,6 +67,10 @@ backend.add(import('@mlreg/plugin-model-registry-backend-module-jira'));
 backend.add(import('@mlreg/plugin-model-registry-backend-module-mlflow'));
 // OpenLineage events at /api/model-registry/openlineage/api/v1/lineage
 backend.add(import('@mlreg/plugin-model-registry-backend-module-openlineage'));
+// Deployments: to Kubernetes (KServe or Deployments) and through CI/CD
+// pipelines, for environments configured under modelRegistry.environments
+backend.add(import('@mlreg/plugin-model-registry-backend-module-kubernetes'));
+backend.add(import('@mlreg/plugin-model-registry-backend-module-cicd'));
 
 // Example registry contents for the embedded default (modelRegistry.exampleData)
 backend.add(import('./modules/exampleRegistryData'));

@@ -11,6 +11,7 @@ import {
   modelRegistryMonitoringSourcesExtensionPoint,
 } from '@mlreg/plugin-model-registry-node';
 import { RegistryDatabase } from './database/RegistryDatabase';
+import { readDeploymentSettings } from './deployment/environments';
 import { createExtensionRegistries } from './extensions/ExtensionRegistry';
 import { createEventsPublisher } from './outbox/EventsPublisher';
 import { OutboxDispatcher } from './outbox/OutboxDispatcher';
@@ -25,6 +26,7 @@ import { ArtifactCleaner } from './service/ArtifactCleaner';
 import { AuditService } from './service/AuditService';
 import { createCatalogLookups } from './service/catalogLookups';
 import { DeliveryService } from './service/DeliveryService';
+import { DeploymentReconciler } from './service/DeploymentReconciler';
 import { DeploymentService } from './service/DeploymentService';
 import { DriftService, readDriftSettings } from './service/DriftService';
 import { MonitorService } from './service/MonitorService';
@@ -35,6 +37,7 @@ import { LineageService } from './service/LineageService';
 import { ModelService, publicModel } from './service/ModelService';
 import { PendingVersionReaper } from './service/PendingVersionReaper';
 import { PortfolioService } from './service/PortfolioService';
+import { RolloutService } from './service/RolloutService';
 import { VersionService } from './service/VersionService';
 import { createArtifactStore } from './storage/createArtifactStore';
 import packageJson from '../package.json';
@@ -81,8 +84,28 @@ export const modelRegistryPlugin = createBackendPlugin({
         const artifacts = await createArtifactStore(config, logger);
         logger.info(`Artifacts are stored in ${artifacts.describe()}`);
 
+        const deploymentSettings = readDeploymentSettings(config);
         const db = await RegistryDatabase.create({ database: deps.database });
         registries.subscribers.add(createEventsPublisher(deps.events));
+        const models = new ModelService(db);
+        // The dispatcher is built below; changes of the deployer poke it.
+        let pokeDispatcher = () => {};
+        const rollouts = new RolloutService(db, models, {
+          settings: deploymentSettings,
+          targets: registries.deploymentTargets,
+          sources: registries.monitoringSources,
+          servingUri: key => artifacts.uri(key),
+          logger,
+          onChange: () => pokeDispatcher(),
+        });
+        rollouts.checkTargets();
+        if (deploymentSettings.environments.some(e => e.alias)) {
+          registries.subscribers.add({
+            id: 'deployments',
+            filter: { types: ['alias.created', 'alias.moved'] },
+            deliver: event => rollouts.onAliasEvent(event),
+          });
+        }
         const dispatcher = new OutboxDispatcher({
           db,
           logger,
@@ -90,8 +113,8 @@ export const modelRegistryPlugin = createBackendPlugin({
           retry: readRetryPolicy(config),
           leaseMs: readLeaseMs(config),
         });
+        pokeDispatcher = () => dispatcher.poke();
         const catalog = createCatalogLookups(deps.catalog, deps.auth);
-        const models = new ModelService(db);
         const versions = new VersionService(
           db,
           models,
@@ -107,6 +130,7 @@ export const modelRegistryPlugin = createBackendPlugin({
           audit: new AuditService(db),
           lineage: new LineageService(db, models, catalog.findConsumers),
           deployments: new DeploymentService(db, models),
+          rollouts,
           drift: new DriftService(
             db,
             models,
@@ -167,6 +191,35 @@ export const modelRegistryPlugin = createBackendPlugin({
 
         await dispatcher.schedule(scheduler);
         await services.drift.schedule(scheduler, logger);
+        if (deploymentSettings.environments.length > 0) {
+          const reconciler = new DeploymentReconciler(db, {
+            environments: deploymentSettings.environments,
+            targets: registries.deploymentTargets,
+            logger,
+            onChange: () => dispatcher.poke(),
+          });
+          await scheduler.scheduleTask({
+            id: 'model-registry-deployments',
+            frequency: { milliseconds: deploymentSettings.pollIntervalMs },
+            timeout: { minutes: 5 },
+            scope: 'global',
+            fn: async () => {
+              await rollouts.tick();
+            },
+          });
+          await scheduler.scheduleTask({
+            id: 'model-registry-deployments-reconcile',
+            frequency: { milliseconds: deploymentSettings.reconcileIntervalMs },
+            timeout: { minutes: 5 },
+            scope: 'global',
+            fn: async () => {
+              const result = await reconciler.reconcile();
+              logger.info(
+                `Compared ${result.pairs} model environments with their clusters: ${result.outOfSync} out of sync`,
+              );
+            },
+          });
+        }
         const cleaner = new ArtifactCleaner(db, artifacts, logger);
         await cleaner.schedule(scheduler);
         await new PendingVersionReaper(

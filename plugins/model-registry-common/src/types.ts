@@ -110,6 +110,18 @@ export type DeploymentStatusChange = z.output<typeof s.deploymentStatusChange>;
 export type Deployment = z.output<typeof s.deployment>;
 /** The query of a model's deployments, newest first. */
 export type ListDeploymentsQuery = z.input<typeof s.listDeploymentsQuery>;
+/** Deploy a READY version to a configured environment. */
+export type CreateDeploymentRequest = z.input<typeof s.createDeploymentRequest>;
+/** Return an environment to an earlier successful deployment. */
+export type RollbackDeploymentRequest = z.input<
+  typeof s.rollbackDeploymentRequest
+>;
+/** A pipeline's report on a deployment it runs. */
+export type DeploymentStatusReport = z.input<typeof s.deploymentStatusReport>;
+/** A configured environment, and what it serves of one model. */
+export type ModelEnvironment = z.output<typeof s.modelEnvironment>;
+/** Where the analysis of one guardrail stands. */
+export type GuardrailSummary = z.output<typeof s.guardrailSummary>;
 /** A histogram: `counts[i]` values fell in `[binEdges[i], binEdges[i + 1])`. */
 export type Histogram = z.output<typeof s.histogram>;
 /** The drift of one feature in one window. */

@@ -90,6 +90,46 @@ export interface ModelDeploymentApplied {
    */
   replaced?: ModelDeploymentRevision;
   status: ModelDeploymentStatusReport;
+  /**
+   * Set when the target applied the version as a canary that serves only
+   * part of the traffic; the registry calls `promote` once the bake time
+   * passed with the guardrails holding.
+   */
+  canary?: { trafficPercent: number };
+}
+
+/**
+ * The version of a model an environment serves, as its target sees it.
+ *
+ * @public
+ */
+export interface ModelServedVersion {
+  model: string;
+  version: number;
+}
+
+/**
+ * What a target throws when a call fails. `retryable: false` tells the
+ * registry that trying again cannot help (e.g. 403, an invalid manifest):
+ * the deployment fails at once. Other errors are retried with backoff a
+ * bounded number of times.
+ *
+ * @public
+ */
+export class ModelDeploymentTargetError extends Error {
+  readonly retryable: boolean;
+  /** The HTTP status of the remote API, when it answered. */
+  readonly status?: number;
+
+  constructor(
+    message: string,
+    options: { retryable: boolean; status?: number; cause?: unknown },
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'ModelDeploymentTargetError';
+    this.retryable = options.retryable;
+    this.status = options.status;
+  }
 }
 
 /**
@@ -128,6 +168,22 @@ export interface ModelDeploymentTarget {
     from: ModelDeploymentRevision;
     to: ModelDeploymentRevision;
   }): Promise<ModelDeploymentApplied>;
+  /**
+   * Gives a canary (see {@link ModelDeploymentApplied.canary}) all the
+   * traffic. Targets without canaries leave it out.
+   */
+  promote?(request: {
+    deploymentId: string;
+    environment: ModelDeploymentEnvironment;
+    revision: ModelDeploymentRevision;
+  }): Promise<ModelDeploymentApplied>;
+  /**
+   * What the environment serves, per model, for the registry's comparison
+   * of aliases with environments. Targets that cannot tell leave it out.
+   */
+  listServed?(request: {
+    environment: ModelDeploymentEnvironment;
+  }): Promise<ModelServedVersion[]>;
 }
 
 /**

@@ -42,6 +42,12 @@ export const MODEL_REGISTRY_EVENT_TYPES = [
   'drift.detected',
   'monitor.breached',
   'monitor.recovered',
+  'deployment.started',
+  'deployment.succeeded',
+  'deployment.failed',
+  'deployment.paused',
+  'deployment.rolled_back',
+  'deployment.out_of_sync',
 ] as const;
 
 /** The type of a registry event, e.g. `alias.moved`. */

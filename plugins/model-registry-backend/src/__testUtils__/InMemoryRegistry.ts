@@ -531,6 +531,18 @@ const withoutDeployments: DeploymentStore = {
   list: async () => [],
   latestPerEnvironment: async () => [],
   latestForModels: async () => new Map(),
+  getRollout: async () => undefined,
+  listActive: async () => [],
+  updateRollout: () => notInMemory('DeploymentStore.updateRollout'),
+  lastSucceeded: async () => undefined,
+  newestInEnvironment: async () => undefined,
+  activeBefore: async () => undefined,
+  findByTriggerEvent: async () => undefined,
+  activeModels: async () => new Set(),
+  followedAliases: async () => [],
+  putSync: () => notInMemory('DeploymentStore.putSync'),
+  syncOf: async () => [],
+  outOfSyncForModels: async () => new Map(),
 };
 
 const withoutVersionRuns: VersionRunStore = {

@@ -10,6 +10,7 @@ import { LineageService } from '../service/LineageService';
 import { ModelService } from '../service/ModelService';
 import { MonitorService } from '../service/MonitorService';
 import { PortfolioService } from '../service/PortfolioService';
+import { RolloutService } from '../service/RolloutService';
 import { VersionService } from '../service/VersionService';
 import { RegistryAuthorization } from './authorization';
 
@@ -22,6 +23,8 @@ export interface RegistryServices {
   lineage: LineageService;
   audit: AuditService;
   deployments: DeploymentService;
+  /** Deploy requests, rollbacks, pipeline reports, environments. */
+  rollouts: RolloutService;
   drift: DriftService;
   monitor: MonitorService;
   portfolio: PortfolioService;

@@ -530,7 +530,7 @@ describe.each(databases.eachSupportedId())('REST API (%s)', databaseId => {
         'GET /models/{name}/versions/{version}/cyclonedx',
       ]),
     );
-    expect(operations).toHaveLength(46);
+    expect(operations).toHaveLength(50);
     const listModels = res.body.paths['/models'].get;
     expect(
       listModels.parameters.find((p: any) => p.name === 'drift').schema.enum,

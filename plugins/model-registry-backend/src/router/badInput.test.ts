@@ -550,6 +550,58 @@ function corpus(): BadRequest[] {
   ]) {
     c.push({ method: 'post', path: `${m}/good-model/versions`, body });
   }
+  // deployments: bodies, ids, environments that are not configured
+  const deployments = `${m}/good-model/deployments`;
+  for (const body of [
+    {},
+    { environment: 'staging' },
+    { version: 2 },
+    { environment: 'staging', version: 2 },
+    { environment: 'UPPER', version: 2 },
+    { environment: 'staging', version: 0 },
+    { environment: 'staging', version: -1 },
+    { environment: 'staging', version: 1.5 },
+    { environment: 'staging', version: '2' },
+    { environment: 'staging', version: 2 ** 40 },
+    { environment: 'staging', version: 2, extra: true },
+    { environment: ['staging'], version: 2 },
+  ]) {
+    c.push({ method: 'post', path: deployments, body });
+  }
+  const someId = '3f1c2a4e-8b7d-4c6e-9a1b-2c3d4e5f6a7b';
+  for (const id of hostileStrings.filter(Boolean)) {
+    c.push({
+      method: 'post',
+      path: `${deployments}/${encodeURIComponent(id)}/rollback`,
+      body: {},
+    });
+    c.push({
+      method: 'post',
+      path: `${deployments}/${encodeURIComponent(id)}/status`,
+      body: { status: 'succeeded' },
+    });
+  }
+  c.push({
+    method: 'post',
+    path: `${deployments}/${someId}/rollback`,
+    body: {},
+  });
+  c.push({
+    method: 'post',
+    path: `${deployments}/${someId}/rollback`,
+    body: { reason: 'x'.repeat(1001) },
+  });
+  for (const body of [
+    {},
+    { status: 'rolled-back' },
+    { status: 'paused' },
+    { status: 'succeeded', url: ['javascript', 'alert(1)'].join(':') },
+    { status: 'succeeded', message: 'm'.repeat(2001) },
+    { status: 'succeeded' },
+  ]) {
+    c.push({ method: 'post', path: `${deployments}/${someId}/status`, body });
+  }
+  c.push({ method: 'get', path: `${m}/no-such-model/environments` });
   return c;
 }
 
@@ -577,6 +629,8 @@ describe.each(databases.eachSupportedId())('bad input (%s)', databaseId => {
       'audit_events',
       'outbox_events',
       'deployments',
+      'deployment_status_changes',
+      'deployment_sync',
       'drift_reports',
       'reference_profiles',
     ];

@@ -20,6 +20,7 @@ import { RegistryServices, RouteContext } from './RouteContext';
 import { aliasRoutes } from './routes/aliases';
 import { artifactRoutes } from './routes/artifacts';
 import { auditRoutes } from './routes/audit';
+import { deploymentRoutes } from './routes/deployments';
 import { healthRoutes } from './routes/health';
 import { integrationRoutes } from './routes/integrations';
 import { kpiRoutes } from './routes/kpis';
@@ -59,6 +60,7 @@ export function createRoutes(context: RouteContext): Route[] {
     ...aliasRoutes(context),
     ...kpiRoutes(context),
     ...monitoringRoutes(context),
+    ...deploymentRoutes(context),
     ...lineageRoutes(context),
     ...auditRoutes(context),
     ...integrationRoutes(context),

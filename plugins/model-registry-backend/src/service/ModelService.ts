@@ -58,14 +58,17 @@ async function withHealth(
   // connection, which must not run two queries at once.
   const drift = await stores.drift.latestForModels(ids);
   const deployments = await stores.deployments.latestForModels(ids);
+  const outOfSync = await stores.deployments.outOfSyncForModels(ids);
   return models.map(model => {
     const driftHealth = drift.get(model.id);
     const lastDeployment = deployments.get(model.id);
+    const unsynced = outOfSync.get(model.id);
     return {
       ...model,
       health: {
         ...(driftHealth ? { drift: driftHealth } : {}),
         ...(lastDeployment ? { lastDeployment } : {}),
+        ...(unsynced ? { outOfSync: unsynced } : {}),
       },
     };
   });

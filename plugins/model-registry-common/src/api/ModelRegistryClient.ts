@@ -8,9 +8,11 @@ import {
   AuditQuery,
   AuditRecord,
   BinnedFeature,
+  CreateDeploymentRequest,
   CreateModelRequest,
   Delivery,
   Deployment,
+  DeploymentStatusReport,
   DriftBatch,
   DriftCheckRequest,
   DriftCheckResult,
@@ -30,6 +32,7 @@ import {
   MetricTrendQuery,
   Model,
   ModelAlias,
+  ModelEnvironment,
   ModelVersion,
   MonitorEventRequest,
   Page,
@@ -205,6 +208,31 @@ export interface ModelRegistryApi {
     query?: ListDeploymentsQuery,
     options?: Options,
   ): Promise<Page<Deployment>>;
+  /** The configured environments and what each serves of a model. */
+  listModelEnvironments(
+    model: string,
+    options?: Options,
+  ): Promise<ModelEnvironment[]>;
+  /** Deploys a READY version to an environment. */
+  createDeployment(
+    model: string,
+    request: CreateDeploymentRequest,
+    options?: Options,
+  ): Promise<Deployment>;
+  /** Returns an environment to an earlier successful deployment of it. */
+  rollbackDeployment(
+    model: string,
+    deploymentId: string,
+    reason?: string,
+    options?: Options,
+  ): Promise<Deployment>;
+  /** A pipeline's report on a deployment it runs. */
+  reportDeploymentStatus(
+    model: string,
+    deploymentId: string,
+    report: DeploymentStatusReport,
+    options?: Options,
+  ): Promise<Deployment>;
   /** Drift reports of a model, newest window first. */
   listDriftReports(
     model: string,
@@ -608,6 +636,56 @@ export class ModelRegistryClient implements ModelRegistryApi {
     return this.call(
       'listDeployments',
       { params: { name: model }, query },
+      options,
+    );
+  }
+
+  async listModelEnvironments(model: string, options?: Options) {
+    const { items } = await this.call(
+      'listModelEnvironments',
+      { params: { name: model } },
+      options,
+    );
+    return items;
+  }
+
+  createDeployment(
+    model: string,
+    request: CreateDeploymentRequest,
+    options?: Options,
+  ) {
+    return this.call(
+      'createDeployment',
+      { params: { name: model }, body: request },
+      options,
+    );
+  }
+
+  rollbackDeployment(
+    model: string,
+    deploymentId: string,
+    reason?: string,
+    options?: Options,
+  ) {
+    return this.call(
+      'rollbackDeployment',
+      {
+        params: { name: model, id: deploymentId },
+        body: reason === undefined ? {} : { reason },
+      },
+      options,
+    );
+  }
+
+  reportDeploymentStatus(
+    model: string,
+    deploymentId: string,
+    report: DeploymentStatusReport,
+    options?: Options,
+  ) {
+    return this.call(
+      'reportDeploymentStatus',
+      { params: { name: model, id: deploymentId }, body: report },
       options,
     );
   }

@@ -3,6 +3,8 @@ import {
   aliasSetPermission,
   deliveryReadPermission,
   deliveryReplayPermission,
+  deploymentCreatePermission,
+  deploymentRollbackPermission,
   modelCreatePermission,
   modelDeletePermission,
   modelReadPermission,
@@ -439,6 +441,70 @@ export const modelRegistryOperations = {
     status: 200,
     response: s.pageOf(s.deployment),
     responseDescription: 'A page of deployments with their status history',
+  }),
+  listModelEnvironments: operation({
+    method: 'get',
+    path: '/models/:name/environments',
+    summary:
+      'The configured environments, with the version each serves of the model and whether it matches the followed alias',
+    tag: 'deployments',
+    permissions: read,
+    params: s.modelPathParams,
+    status: 200,
+    response: s.listOf(s.modelEnvironment),
+    responseDescription:
+      'Every environment of modelRegistry.environments; empty when none is configured',
+  }),
+  createDeployment: operation({
+    method: 'post',
+    path: '/models/:name/deployments',
+    summary:
+      'Deploy a READY version to an environment; the rollout proceeds in the background',
+    tag: 'deployments',
+    permissions: [deploymentCreatePermission.name],
+    params: s.modelPathParams,
+    body: s.createDeploymentRequest,
+    status: 202,
+    response: s.deployment,
+    responseDescription: 'The new deployment, pending or already progressing',
+    errors: {
+      '400': 'Unknown environment',
+      '409': 'The version is not READY',
+    },
+  }),
+  rollbackDeployment: operation({
+    method: 'post',
+    path: '/models/:name/deployments/:id/rollback',
+    summary:
+      "Return the deployment's environment to it: its recorded revision is applied again and the followed alias moves back",
+    tag: 'deployments',
+    permissions: [deploymentRollbackPermission.name],
+    params: s.deploymentPathParams,
+    body: s.rollbackDeploymentRequest,
+    status: 202,
+    response: s.deployment,
+    responseDescription: 'The rollback deployment',
+    errors: {
+      '409':
+        'The deployment did not succeed, or its environment already runs it',
+    },
+  }),
+  reportDeploymentStatus: operation({
+    method: 'post',
+    path: '/models/:name/deployments/:id/status',
+    summary:
+      'A CI/CD pipeline reports the status of a deployment it runs (environments in cicd mode)',
+    tag: 'deployments',
+    permissions: [deploymentCreatePermission.name],
+    params: s.deploymentPathParams,
+    body: s.deploymentStatusReport,
+    status: 200,
+    response: s.deployment,
+    responseDescription: 'The deployment, following the report',
+    errors: {
+      '409':
+        'The environment does not deploy through a pipeline, or the deployment is finished',
+    },
   }),
   listDriftReports: operation({
     method: 'get',

@@ -14,7 +14,14 @@ import {
 import { annotations } from './versions';
 
 export const deploymentStatus = z
-  .enum(['pending', 'progressing', 'succeeded', 'failed', 'rolled-back'])
+  .enum([
+    'pending',
+    'progressing',
+    'succeeded',
+    'failed',
+    'paused',
+    'rolled-back',
+  ])
   .meta({ id: 'DeploymentStatus' });
 
 export const driftVerdict = z
@@ -64,6 +71,11 @@ export const modelHealth = z.strictObject({
       description:
         'The newest deployment of any environment; `at` is the time of its current status',
     }),
+  /** Environments whose cluster does not serve what their alias names. */
+  outOfSync: z.array(z.string()).optional().meta({
+    description:
+      'Environments whose cluster serves another version than the alias they follow names (deployment.out_of_sync)',
+  }),
 });
 
 /** A registered model, as the REST API returns it. */

@@ -3,9 +3,11 @@ import { deploymentStatus, driftVerdict } from './models';
 import {
   cursor,
   environmentName,
+  int32,
   isoDate,
   modelName,
   pageSize,
+  shortText,
   timestamp,
   versionNumber,
 } from './primitives';
@@ -25,6 +27,16 @@ export const deploymentStatusChange = z.strictObject({
   message: z.string().optional(),
 });
 
+/** Where the analysis of one guardrail stands (Argo Rollouts semantics). */
+export const guardrailSummary = z.strictObject({
+  name: z.string(),
+  phase: z.enum(['running', 'successful', 'failed', 'inconclusive', 'error']),
+  successful: z.number().int(),
+  failed: z.number().int(),
+  inconclusive: z.number().int(),
+  errors: z.number().int(),
+});
+
 /** A version of a model rolled out to an environment. */
 export const deployment = z
   .strictObject({
@@ -39,6 +51,16 @@ export const deployment = z
     replacedVersion: z.number().int().optional(),
     /** Oldest first; the last entry is the current status. */
     history: z.array(deploymentStatusChange),
+    /** What started it: a request, a move of the followed alias, a rollback. */
+    trigger: z
+      .enum(['manual', 'alias', 'rollback', 'auto-rollback'])
+      .optional(),
+    /** For a rollback: the deployment it replaced. */
+    rollbackOf: z.string().optional(),
+    /** Where the model answers, once known. */
+    url: z.string().optional(),
+    /** The guardrails' analysis during the bake time. */
+    guardrails: z.array(guardrailSummary).optional(),
     createdAt: timestamp,
     createdBy: z.string(),
     updatedAt: timestamp,
@@ -51,6 +73,68 @@ export const listDeploymentsQuery = z.strictObject({
   limit: pageSize(100).meta({ description: 'Page size, 1-100 (default 50)' }),
   cursor,
 });
+
+/** A deployment of one of a model's deployments, in a path. */
+export const deploymentPathParams = z.strictObject({
+  name: modelName,
+  id: z.uuid({ error: 'must be a deployment id (a UUID)' }),
+});
+
+/** Deploy a READY version to a configured environment. */
+export const createDeploymentRequest = z.strictObject({
+  environment: environmentName,
+  version: int32.min(1),
+});
+
+/** Return an environment to an earlier successful deployment. */
+export const rollbackDeploymentRequest = z.strictObject({
+  /** Why, for the history and the `deployment.rolled_back` event. */
+  reason: shortText(1000).optional(),
+});
+
+/** A pipeline's report on a deployment it runs (environments in `cicd` mode). */
+export const deploymentStatusReport = z.strictObject({
+  status: z.enum(['progressing', 'succeeded', 'failed']),
+  message: shortText(2000).optional(),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
+});
+
+/** A configured environment, and what it serves of one model. */
+export const modelEnvironment = z
+  .strictObject({
+    name: z.string(),
+    /** The alias whose moves deploy here. */
+    alias: z.string().optional(),
+    mode: z.enum(['kubernetes', 'cicd']),
+    targetKind: z.string(),
+    cluster: z.string(),
+    namespace: z.string(),
+    /** Whether a module that deploys `targetKind` is installed. */
+    available: z.boolean(),
+    autoRollback: z.boolean(),
+    bakeTimeSeconds: z.number().int(),
+    guardrails: z.array(z.string()),
+    /** The version the followed alias names. */
+    aliasVersion: z.number().int().optional(),
+    /** The version of the newest successful deployment. */
+    servingVersion: z.number().int().optional(),
+    servingDeployment: z.string().optional(),
+    /** A rollout under way. */
+    activeDeployment: z.string().optional(),
+    /** The newest comparison of the alias with what the cluster serves. */
+    sync: z
+      .strictObject({
+        inSync: z.boolean(),
+        servedVersion: z.number().int().optional(),
+        message: z.string().optional(),
+        checkedAt: timestamp,
+      })
+      .optional(),
+  })
+  .meta({ id: 'ModelEnvironment' });
 
 /** A histogram: `counts[i]` values fell in `[binEdges[i], binEdges[i + 1])`. */
 export const histogram = z.strictObject({

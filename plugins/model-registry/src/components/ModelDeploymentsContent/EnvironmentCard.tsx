@@ -6,14 +6,21 @@ import {
   Text,
   useTable,
 } from '@backstage/ui';
-import { Deployment } from '@mlreg/plugin-model-registry-common';
+import {
+  Deployment,
+  deploymentCreatePermission,
+  deploymentRollbackPermission,
+  ModelEnvironment,
+} from '@mlreg/plugin-model-registry-common';
 import { ReactNode, useState } from 'react';
 import {
   formatTimestamp,
   singleSelection,
   TitledCard,
   ToneCell,
+  useModelPermission,
 } from '../shared';
+import { DeployForm, RollbackButton } from './DeploymentActions';
 import { EnvironmentDeployments, STATUS_TONES } from './environments';
 import { StatusHistory } from './StatusHistory';
 
@@ -83,32 +90,100 @@ const Summary = ({
   </Flex>
 );
 
+/** What the environment is configured as, and whether it serves its alias. */
+const Configuration = ({ environment }: { environment: ModelEnvironment }) => (
+  <Flex direction="column" gap="1">
+    <Text variant="body-small" color="secondary">
+      {`${
+        environment.mode === 'cicd' ? 'CI/CD pipeline' : environment.targetKind
+      } on ${environment.cluster} / ${environment.namespace}${
+        environment.alias
+          ? `, follows alias ${environment.alias}${
+              environment.aliasVersion === undefined
+                ? ' (not set)'
+                : ` (v${environment.aliasVersion})`
+            }`
+          : ''
+      }${
+        environment.guardrails.length
+          ? `, guardrails: ${environment.guardrails.join(', ')}`
+          : ''
+      }${environment.autoRollback ? ', automatic rollback' : ''}`}
+    </Text>
+    {!environment.available && (
+      <Text color="danger">
+        {`No installed backend module deploys ${
+          environment.mode === 'cicd'
+            ? 'through pipelines'
+            : `targetKind ${environment.targetKind}`
+        }: add @mlreg/plugin-model-registry-backend-module-${
+          environment.mode === 'cicd' ? 'cicd' : 'kubernetes'
+        } to the backend.`}
+      </Text>
+    )}
+    {environment.sync && !environment.sync.inSync && (
+      <Text color="warning" weight="bold">
+        {`Out of sync: ${
+          environment.sync.message ??
+          'the cluster serves another version than the alias names'
+        } (checked ${formatTimestamp(environment.sync.checkedAt)})`}
+      </Text>
+    )}
+  </Flex>
+);
+
 /**
- * One environment: the version it serves, how its newest rollout is going,
- * and its deployments; selecting one shows its status history.
+ * One environment: how it is configured, the version it serves, how its
+ * newest rollout is going, and its deployments; selecting one shows its
+ * status history. Deploy and rollback appear for those allowed to.
  */
 export const EnvironmentCard = ({
+  name,
   group,
+  environment,
   complete,
+  modelName,
+  onChanged,
 }: {
-  group: EnvironmentDeployments;
+  name: string;
+  /** The environment's deployments, newest first; absent when it has none. */
+  group?: EnvironmentDeployments;
+  /** The environment's configuration; absent when it is no longer configured. */
+  environment?: ModelEnvironment;
   /** Whether `group` holds all the environment's deployments, not just the newest. */
   complete: boolean;
+  modelName: string;
+  onChanged: () => void;
 }) => {
-  const { environment, deployments, serving } = group;
-  const newest = deployments[0];
-  const [selectedId, setSelectedId] = useState(newest.id);
-  const selected = deployments.find(d => d.id === selectedId) ?? newest;
+  const canDeploy = useModelPermission(deploymentCreatePermission, modelName);
+  const canRollback = useModelPermission(
+    deploymentRollbackPermission,
+    modelName,
+  );
+  const deployments = group?.deployments ?? [];
+  const [selectedId, setSelectedId] = useState(deployments[0]?.id);
   const { tableProps } = useTable<Deployment>({
     mode: 'complete',
     data: deployments,
     paginationOptions: { pageSize: 10 },
   });
-  const lastChange = newest.history[newest.history.length - 1];
+  const newest = deployments[0];
+  const selected = deployments.find(d => d.id === selectedId) ?? newest;
+  const serving = group?.serving;
+  const lastChange = newest?.history[newest.history.length - 1];
+  const actionable = environment?.available ?? false;
 
   return (
-    <TitledCard title={environment}>
+    <TitledCard title={name}>
       <Flex direction="column" gap="4">
+        {environment ? (
+          <Configuration environment={environment} />
+        ) : (
+          <Text color="secondary">
+            This environment is no longer configured in
+            modelRegistry.environments.
+          </Text>
+        )}
         <Flex gap="8">
           <Summary label="Serving">
             {serving ? (
@@ -123,24 +198,53 @@ export const EnvironmentCard = ({
               </Text>
             )}
           </Summary>
-          <Summary label="Newest rollout">
-            <Text weight="bold" color={STATUS_TONES[newest.status]}>
-              {`v${newest.version} ${newest.status}`}
-            </Text>
-            <Text variant="body-small" color="secondary">
-              {`${lastChange?.message ?? 'No message'} (${reachedAt(
-                newest,
-                newest.status,
-              )})`}
-            </Text>
-          </Summary>
+          {newest && (
+            <Summary label="Newest rollout">
+              <Text weight="bold" color={STATUS_TONES[newest.status]}>
+                {`v${newest.version} ${newest.status}`}
+              </Text>
+              <Text variant="body-small" color="secondary">
+                {`${lastChange?.message ?? 'No message'} (${reachedAt(
+                  newest,
+                  newest.status,
+                )})`}
+              </Text>
+              {newest.guardrails && (
+                <Text variant="body-small" color="secondary">
+                  {newest.guardrails
+                    .map(
+                      g =>
+                        `${g.name}: ${g.phase} (${g.successful} ok, ${g.failed} failed, ${g.inconclusive} inconclusive, ${g.errors} errors)`,
+                    )
+                    .join('; ')}
+                </Text>
+              )}
+            </Summary>
+          )}
         </Flex>
-        <Table
-          columnConfig={columns}
-          {...tableProps}
-          selection={singleSelection(selected.id, setSelectedId)}
-        />
-        <StatusHistory deployment={selected} />
+        {canDeploy && actionable && (
+          <DeployForm
+            modelName={modelName}
+            environment={name}
+            suggestedVersion={environment?.aliasVersion}
+            onChanged={onChanged}
+          />
+        )}
+        {deployments.length > 0 && (
+          <Table
+            columnConfig={columns}
+            {...tableProps}
+            selection={singleSelection(selected!.id, setSelectedId)}
+          />
+        )}
+        {selected &&
+          canRollback &&
+          actionable &&
+          selected.status === 'succeeded' &&
+          selected.id !== newest?.id && (
+            <RollbackButton deployment={selected} onChanged={onChanged} />
+          )}
+        {selected && <StatusHistory deployment={selected} />}
       </Flex>
     </TitledCard>
   );

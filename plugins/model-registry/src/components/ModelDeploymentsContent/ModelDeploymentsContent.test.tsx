@@ -3,7 +3,10 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
-import { Deployment } from '@mlreg/plugin-model-registry-common';
+import {
+  Deployment,
+  ModelEnvironment,
+} from '@mlreg/plugin-model-registry-common';
 import { errorResponse, MODEL_API, renderModelTab } from '../__testUtils__';
 import { MAX_PAGES, ModelDeploymentsContent } from './ModelDeploymentsContent';
 
@@ -75,6 +78,13 @@ const prodOld = deployment('d1', 'production', 2, 2);
 describe('ModelDeploymentsContent', () => {
   const server = setupServer();
   registerMswTestHooks(server);
+  beforeEach(() =>
+    server.use(
+      http.get(`${MODEL_API}/environments`, () =>
+        HttpResponse.json({ items: [] }),
+      ),
+    ),
+  );
 
   const card = (environment: string) =>
     screen
@@ -236,7 +246,7 @@ describe('ModelDeploymentsContent', () => {
     ).toBeInTheDocument();
   });
 
-  it('explains where deployments will come from, without showing any', async () => {
+  it('says how to configure an environment when there is none', async () => {
     server.use(
       http.get(`${MODEL_API}/deployments`, () =>
         HttpResponse.json({ items: [] }),
@@ -244,13 +254,180 @@ describe('ModelDeploymentsContent', () => {
     );
     await renderModelTab(<ModelDeploymentsContent />);
 
-    expect(await screen.findByText('No deployments yet')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No environments configured'),
+    ).toBeInTheDocument();
     expect(
       screen.getByText(
-        /the registry's deployer records deployments here once a version is deployed through it to an environment/i,
+        /add one under modelRegistry.environments in app-config.yaml .* install @mlreg\/plugin-model-registry-backend-module-kubernetes/i,
       ),
     ).toBeInTheDocument();
     expect(screen.queryByRole('grid')).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Deploy' }),
+    ).not.toBeInTheDocument();
+  });
+
+  const stagingEnvironment: ModelEnvironment = {
+    name: 'staging',
+    alias: 'staging',
+    mode: 'kubernetes',
+    targetKind: 'kserve',
+    cluster: 'staging-eu',
+    namespace: 'fraud',
+    available: true,
+    autoRollback: true,
+    bakeTimeSeconds: 300,
+    guardrails: ['error-rate'],
+    aliasVersion: 4,
+    servingVersion: 3,
+    sync: {
+      inSync: false,
+      servedVersion: 2,
+      message: 'alias staging names version 4, but staging serves version 2',
+      checkedAt: '2026-03-06T10:00:00.000Z',
+    },
+  };
+
+  it('shows a configured environment, deploys a version and rolls back to an earlier deployment', async () => {
+    const posted: Array<{ path: string; body: unknown }> = [];
+    server.use(
+      http.get(`${MODEL_API}/environments`, () =>
+        HttpResponse.json({
+          items: [
+            stagingEnvironment,
+            {
+              ...stagingEnvironment,
+              name: 'production',
+              alias: undefined,
+              aliasVersion: undefined,
+              sync: undefined,
+              available: false,
+              guardrails: [],
+            },
+          ],
+        }),
+      ),
+      http.get(`${MODEL_API}/deployments`, () =>
+        HttpResponse.json({ items: [stagingFailed, stagingServing] }),
+      ),
+      http.post(`${MODEL_API}/deployments`, async ({ request }) => {
+        posted.push({ path: 'deploy', body: await request.json() });
+        return HttpResponse.json(
+          deployment('d9', 'staging', 4, 7, {
+            status: 'pending',
+            history: [{ status: 'pending', at: '2026-03-07T10:00:00.000Z' }],
+          }),
+          { status: 202 },
+        );
+      }),
+      http.post(
+        `${MODEL_API}/deployments/:id/rollback`,
+        async ({ request, params }) => {
+          posted.push({
+            path: `rollback ${params.id}`,
+            body: await request.json(),
+          });
+          return HttpResponse.json(
+            deployment('d10', 'staging', 3, 8, {
+              status: 'pending',
+              trigger: 'rollback',
+              history: [{ status: 'pending', at: '2026-03-08T10:00:00.000Z' }],
+            }),
+            { status: 202 },
+          );
+        },
+      ),
+    );
+    await renderModelTab(<ModelDeploymentsContent />);
+
+    const staging = await screen.findByRole('heading', { name: 'staging' });
+    const stagingCard = within(staging.closest('.bui-Card') as HTMLElement);
+    expect(
+      stagingCard.getByText(
+        /kserve on staging-eu \/ fraud, follows alias staging \(v4\), guardrails: error-rate, automatic rollback/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      stagingCard.getByText(
+        /Out of sync: alias staging names version 4, but staging serves version 2/,
+      ),
+    ).toBeInTheDocument();
+    const production = within(
+      screen
+        .getByRole('heading', { name: 'production' })
+        .closest('.bui-Card') as HTMLElement,
+    );
+    expect(
+      production.getByText(
+        /No installed backend module deploys targetKind kserve: add @mlreg\/plugin-model-registry-backend-module-kubernetes/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      production.queryByRole('button', { name: 'Deploy' }),
+    ).not.toBeInTheDocument();
+
+    expect(stagingCard.getByRole('textbox', { name: 'Version' })).toHaveValue(
+      '4',
+    );
+    await userEvent.click(stagingCard.getByRole('button', { name: 'Deploy' }));
+    expect(
+      await stagingCard.findByText('Deploying v4 to staging: pending.'),
+    ).toBeInTheDocument();
+    expect(posted).toEqual([
+      { path: 'deploy', body: { environment: 'staging', version: 4 } },
+    ]);
+
+    // the newest deployment cannot be rolled back to; an earlier successful one can
+    expect(
+      stagingCard.queryByRole('button', { name: /Roll back/ }),
+    ).not.toBeInTheDocument();
+    await userEvent.click(
+      stagingCard.getByRole('row', { name: /2026-03-03 10:00 UTC/ }),
+    );
+    await userEvent.click(
+      await stagingCard.findByRole('button', {
+        name: 'Roll back staging to v3',
+      }),
+    );
+    expect(
+      await stagingCard.findByText('Rolling staging back to v3.'),
+    ).toBeInTheDocument();
+    expect(posted[1]).toEqual({
+      path: 'rollback d2',
+      body: { reason: 'rolled back from the Deployments tab to v3' },
+    });
+  });
+
+  it('hides deploy and rollback from those without the permissions', async () => {
+    server.use(
+      http.get(`${MODEL_API}/environments`, () =>
+        HttpResponse.json({ items: [stagingEnvironment] }),
+      ),
+      http.get(`${MODEL_API}/deployments`, () =>
+        HttpResponse.json({ items: [stagingFailed, stagingServing] }),
+      ),
+    );
+    await renderModelTab(<ModelDeploymentsContent />, {
+      denied: [
+        'model-registry.deployment.create',
+        'model-registry.deployment.rollback',
+      ],
+    });
+    const stagingCard = within(
+      (await screen.findByRole('heading', { name: 'staging' })).closest(
+        '.bui-Card',
+      ) as HTMLElement,
+    );
+    await userEvent.click(
+      stagingCard.getByRole('row', { name: /2026-03-03 10:00 UTC/ }),
+    );
+    expect(
+      stagingCard.queryByRole('button', { name: 'Deploy' }),
+    ).not.toBeInTheDocument();
+    expect(
+      stagingCard.queryByRole('button', { name: /Roll back/ }),
+    ).not.toBeInTheDocument();
   });
 
   it('shows the error of a failing backend', async () => {

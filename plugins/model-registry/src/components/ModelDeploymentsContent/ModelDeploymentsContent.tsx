@@ -2,6 +2,7 @@ import { EmptyState, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Flex, Text } from '@backstage/ui';
 import { Deployment } from '@mlreg/plugin-model-registry-common';
+import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { modelRegistryApiRef } from '../../api';
 import { RegistryErrorPanel, useModelName } from '../shared';
@@ -9,6 +10,10 @@ import { EnvironmentCard } from './EnvironmentCard';
 import { groupByEnvironment } from './environments';
 
 const PAGE_SIZE = 100;
+
+/** What the tab says when the portal has no environment to deploy to. */
+export const CONFIGURE_HINT =
+  'Deployments need an environment: add one under modelRegistry.environments in app-config.yaml (name, the alias it follows, targetKind kserve or deployment, a cluster from kubernetes.clusterLocatorMethods or { name, url, token }, a namespace) and install @mlreg/plugin-model-registry-backend-module-kubernetes in the backend; or use mode: cicd with @mlreg/plugin-model-registry-backend-module-cicd. Moving the alias an environment follows then deploys, and the rollouts show here.';
 /** Bounds what the tab reads; older deployments are history nobody pages to. */
 export const MAX_PAGES = 10;
 
@@ -20,7 +25,9 @@ export const MAX_PAGES = 10;
 export const ModelDeploymentsContent = () => {
   const modelName = useModelName();
   const api = useApi(modelRegistryApiRef);
+  const [reloads, setReloads] = useState(0);
   const { value, loading, error } = useAsync(async () => {
+    const environments = await api.listModelEnvironments(modelName);
     const deployments: Deployment[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -32,20 +39,29 @@ export const ModelDeploymentsContent = () => {
       cursor = result.nextCursor;
       if (!cursor) break;
     }
-    return { deployments, truncated: cursor !== undefined };
-  }, [api, modelName]);
+    return { environments, deployments, truncated: cursor !== undefined };
+  }, [api, modelName, reloads]);
 
   if (error) return <RegistryErrorPanel error={error} modelName={modelName} />;
-  if (loading || !value) return <Progress />;
-  if (value.deployments.length === 0) {
+  if (!value) return <Progress />;
+  if (value.environments.length === 0 && value.deployments.length === 0) {
     return (
       <EmptyState
         missing="data"
-        title="No deployments yet"
-        description="The registry's deployer records deployments here once a version is deployed through it to an environment: the version each environment serves, the rollout status, and the version each deployment replaced."
+        title="No environments configured"
+        description={CONFIGURE_HINT}
       />
     );
   }
+  const groups = new Map(
+    groupByEnvironment(value.deployments).map(g => [g.environment, g]),
+  );
+  const names = [
+    ...value.environments.map(e => e.name),
+    ...[...groups.keys()].filter(
+      name => !value.environments.some(e => e.name === name),
+    ),
+  ];
 
   return (
     <Flex direction="column" gap="4">
@@ -54,11 +70,16 @@ export const ModelDeploymentsContent = () => {
           {`Showing the newest ${value.deployments.length} deployments.`}
         </Text>
       )}
-      {groupByEnvironment(value.deployments).map(group => (
+      {loading && <Progress />}
+      {names.map(name => (
         <EnvironmentCard
-          key={group.environment}
-          group={group}
+          key={name}
+          name={name}
+          group={groups.get(name)}
+          environment={value.environments.find(e => e.name === name)}
           complete={!value.truncated}
+          modelName={modelName}
+          onChanged={() => setReloads(n => n + 1)}
         />
       ))}
     </Flex>

@@ -40,5 +40,6 @@ export const STATUS_TONES: Record<DeploymentStatus, TextColorStatus> = {
   progressing: 'info',
   succeeded: 'success',
   failed: 'danger',
+  paused: 'warning',
   'rolled-back': 'warning',
 };

@@ -35,6 +35,7 @@ const fraudDetector = makeModel({
       status: 'failed',
       at: '2026-03-01T12:00:00.000Z',
     },
+    outOfSync: ['production'],
   },
 });
 
@@ -117,6 +118,9 @@ describe('ModelsPage', () => {
     expect(within(row).getByText('Drifting')).toBeInTheDocument();
     expect(
       within(row).getByText('v3 to production: failed'),
+    ).toBeInTheDocument();
+    expect(
+      within(row).getByText(/^Out of sync in production; /),
     ).toBeInTheDocument();
 
     const other = screen

@@ -22,10 +22,15 @@ function deploymentText(model: Model): {
   description?: string;
 } {
   const last = model.health.lastDeployment;
-  if (!last) return { title: 'Never deployed' };
+  const outOfSync = model.health.outOfSync?.length
+    ? `Out of sync in ${model.health.outOfSync.join(', ')}`
+    : undefined;
+  if (!last) return { title: outOfSync ?? 'Never deployed' };
   return {
     title: `v${last.version} to ${last.environment}: ${last.status}`,
-    description: formatTimestamp(last.at),
+    description: outOfSync
+      ? `${outOfSync}; ${formatTimestamp(last.at)}`
+      : formatTimestamp(last.at),
   };
 }
 
