@@ -31,8 +31,21 @@ export const modelRegistryModuleNotifications = createBackendModule({
         logger: coreServices.logger,
         registry: modelRegistryServiceRef,
       },
-      async init({ subscribers, notifications, catalog, auth, config, logger, registry }) {
-        const router = createModelEventRouter({ catalog, auth, config, registry });
+      async init({
+        subscribers,
+        notifications,
+        catalog,
+        auth,
+        config,
+        logger,
+        registry,
+      }) {
+        const router = createModelEventRouter({
+          catalog,
+          auth,
+          config,
+          registry,
+        });
         subscribers.addSubscriber({
           id: 'notifications',
           filter: { types: NOTIFIED_EVENT_TYPES },
@@ -50,7 +63,9 @@ export const modelRegistryModuleNotifications = createBackendModule({
                 type: 'entity',
                 entityRef: recipients.entities,
                 // Who made the change knows about it already.
-                excludeEntityRef: actor?.startsWith('user:') ? actor : undefined,
+                excludeEntityRef: actor?.startsWith('user:')
+                  ? actor
+                  : undefined,
               },
               payload: notificationPayload(event, recipients),
             });

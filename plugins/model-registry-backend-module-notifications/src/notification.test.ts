@@ -1,7 +1,10 @@
 import { NOTIFIED_EVENT_TYPES, notificationPayload } from './notification';
 
 describe('notificationPayload', () => {
-  const event = (type: (typeof NOTIFIED_EVENT_TYPES)[number], payload = {}) => ({
+  const event = (
+    type: (typeof NOTIFIED_EVENT_TYPES)[number],
+    payload = {},
+  ) => ({
     eventId: 'e-1',
     type,
     model: 'fraud',
@@ -10,13 +13,48 @@ describe('notificationPayload', () => {
   });
 
   it.each([
-    ['promotion.requested', { alias: 'production' }, 'Promotion requested: fraud v3 → production', 'high'],
-    ['promotion.approved', { alias: 'production' }, 'Promotion approved: fraud v3 → production', 'normal'],
-    ['promotion.rejected', { alias: 'production', reason: 'AUC too low' }, 'Promotion rejected: fraud v3 → production', 'normal'],
-    ['deployment.failed', { environment: 'prod' }, 'Deployment failed: fraud v3 in prod', 'critical'],
-    ['deployment.rolled-back', { environment: 'prod' }, 'Deployment rolled back: fraud v3 in prod', 'high'],
-    ['drift.detected', { environment: 'prod' }, 'Drift detected: fraud v3 in prod', 'high'],
-    ['monitor.breached', { environment: 'prod' }, 'Monitor breached: fraud v3 in prod', 'critical'],
+    [
+      'promotion.requested',
+      { alias: 'production' },
+      'Promotion requested: fraud v3 → production',
+      'high',
+    ],
+    [
+      'promotion.approved',
+      { alias: 'production' },
+      'Promotion approved: fraud v3 → production',
+      'normal',
+    ],
+    [
+      'promotion.rejected',
+      { alias: 'production', reason: 'AUC too low' },
+      'Promotion rejected: fraud v3 → production',
+      'normal',
+    ],
+    [
+      'deployment.failed',
+      { environment: 'prod' },
+      'Deployment failed: fraud v3 in prod',
+      'critical',
+    ],
+    [
+      'deployment.rolled_back',
+      { environment: 'prod' },
+      'Deployment rolled back: fraud v3 in prod',
+      'high',
+    ],
+    [
+      'drift.detected',
+      { environment: 'prod' },
+      'Drift detected: fraud v3 in prod',
+      'high',
+    ],
+    [
+      'monitor.breached',
+      { environment: 'prod' },
+      'Monitor breached: fraud v3 in prod',
+      'critical',
+    ],
     ['version.registered', {}, 'Version registered: fraud v3', 'low'],
   ] as const)('%s', (type, payload, title, severity) => {
     expect(
@@ -36,7 +74,7 @@ describe('notificationPayload', () => {
   it('covers exactly the event types a person should act on', () => {
     expect(NOTIFIED_EVENT_TYPES.sort()).toEqual([
       'deployment.failed',
-      'deployment.rolled-back',
+      'deployment.rolled_back',
       'drift.detected',
       'monitor.breached',
       'promotion.approved',
@@ -48,7 +86,10 @@ describe('notificationPayload', () => {
 
   it('shows the reason of a rejection among the facts', () => {
     const { description } = notificationPayload(
-      event('promotion.rejected', { alias: 'production', reason: 'AUC too low' }),
+      event('promotion.rejected', {
+        alias: 'production',
+        reason: 'AUC too low',
+      }),
       {},
     );
     expect(description).toBe(

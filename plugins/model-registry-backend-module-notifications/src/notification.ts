@@ -19,7 +19,7 @@ const NOTIFIED: Partial<
   'promotion.approved': { severity: 'normal', topic: 'model-promotion' },
   'promotion.rejected': { severity: 'normal', topic: 'model-promotion' },
   'deployment.failed': { severity: 'critical', topic: 'model-deployment' },
-  'deployment.rolled-back': { severity: 'high', topic: 'model-deployment' },
+  'deployment.rolled_back': { severity: 'high', topic: 'model-deployment' },
   'drift.detected': { severity: 'high', topic: 'model-monitoring' },
   'monitor.breached': { severity: 'critical', topic: 'model-monitoring' },
   'version.registered': { severity: 'low', topic: 'model-version' },

@@ -46,7 +46,9 @@ async function main() {
     await registry.createModel();
     const delivered = async (n: number) => {
       const s = await registry.subscribers();
-      return ['events-service', 'slack', 'jira'].every(id => s[id].delivered >= n);
+      return ['events-service', 'slack', 'jira'].every(
+        id => s[id].delivered >= n,
+      );
     };
     await new Promise(resolve => setTimeout(resolve, 1000));
 
@@ -60,9 +62,16 @@ async function main() {
     const done = performance.now();
     const seconds = (done - started) / 1000;
     console.log(
-      `throughput: ${EVENTS} events to 3 subscribers (events-service, slack, jira) in ${seconds.toFixed(2)} s ` +
-        `(registration took ${((registered - started) / 1000).toFixed(2)} s): ` +
-        `${(EVENTS / seconds).toFixed(0)} events/s, ${((3 * EVENTS) / seconds).toFixed(0)} deliveries/s`,
+      `throughput: ${EVENTS} events to 3 subscribers (events-service, slack, jira) in ${seconds.toFixed(
+        2,
+      )} s ` +
+        `(registration took ${((registered - started) / 1000).toFixed(
+          2,
+        )} s): ` +
+        `${(EVENTS / seconds).toFixed(0)} events/s, ${(
+          (3 * EVENTS) /
+          seconds
+        ).toFixed(0)} deliveries/s`,
     );
 
     // 2. Latency from commit to the Slack message.
@@ -84,10 +93,19 @@ async function main() {
       .sort((a, b) => a - b);
     console.log(
       `latency commit → Slack message over ${SINGLE} versions at 10/s: ` +
-        `p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, ` +
-        `p99 ${percentile(latencies, 99)} ms, max ${latencies[latencies.length - 1]} ms`,
+        `p50 ${percentile(latencies, 50)} ms, p95 ${percentile(
+          latencies,
+          95,
+        )} ms, ` +
+        `p99 ${percentile(latencies, 99)} ms, max ${
+          latencies[latencies.length - 1]
+        } ms`,
     );
-    console.log(`load average: ${loadavg().map(l => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `load average: ${loadavg()
+        .map(l => l.toFixed(2))
+        .join(' ')}`,
+    );
   } finally {
     await registry.backend.stop();
     await knex.destroy();

@@ -59,7 +59,9 @@ async function main() {
   const seen = new Set<string>();
   setInterval(() => {
     for (const m of slack.messages.slice(messages)) {
-      console.log(`[slack] ${m.channelName}${m.threadTs ? ' (thread)' : ''}: ${m.text}`);
+      console.log(
+        `[slack] ${m.channelName}${m.threadTs ? ' (thread)' : ''}: ${m.text}`,
+      );
     }
     messages = slack.messages.length;
     for (const issue of jira.issues.values()) {

@@ -22,7 +22,7 @@ export const DEFAULT_SLACK_EVENTS: ModelRegistryEventType[] = [
   'promotion.rejected',
   'deployment.succeeded',
   'deployment.failed',
-  'deployment.rolled-back',
+  'deployment.rolled_back',
   'drift.detected',
   'monitor.breached',
   'monitor.recovered',

@@ -39,7 +39,7 @@ const EMOJI: Partial<Record<ModelRegistryEventType, string>> = {
   'promotion.rejected': ':no_entry:',
   'deployment.succeeded': ':rocket:',
   'deployment.failed': ':x:',
-  'deployment.rolled-back': ':rewind:',
+  'deployment.rolled_back': ':rewind:',
   'drift.detected': ':chart_with_downwards_trend:',
   'monitor.breached': ':rotating_light:',
   'monitor.recovered': ':large_green_circle:',

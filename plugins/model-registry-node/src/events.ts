@@ -23,22 +23,15 @@ export const MODEL_REGISTRY_EVENT_TYPES = [
   'alias.moved',
   'alias.deleted',
   'kpi.updated',
-<<<<<<< HEAD
   'drift.reference-set',
   'drift.batch-received',
   'drift.checked',
-=======
   // Emitted by the promotion, deployment, drift and monitoring features; the
   // names live here so that emitters and subscribers share them. Payloads
   // carry `version` and, where one applies, `environment` (see below).
   'promotion.requested',
   'promotion.approved',
   'promotion.rejected',
-  'deployment.started',
-  'deployment.succeeded',
-  'deployment.failed',
-  'deployment.rolled-back',
->>>>>>> collab
   'drift.detected',
   'monitor.breached',
   'monitor.recovered',
