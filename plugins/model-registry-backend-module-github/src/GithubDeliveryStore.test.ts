@@ -20,10 +20,17 @@ describe.each(databases.eachSupportedId())('GithubDeliveryStore (%s)', id => {
     await store.reject({ reason: 'X-Hub-Signature-256 is missing' });
     const { deliveries, rejections } = await store.recent(10);
     expect(deliveries).toEqual([
-      expect.objectContaining({ deliveryId: 'd-1', outcome: 'registered', detail: 'm v1' }),
+      expect.objectContaining({
+        deliveryId: 'd-1',
+        outcome: 'registered',
+        detail: 'm v1',
+      }),
     ]);
     expect(rejections).toEqual([
-      expect.objectContaining({ reason: 'X-Hub-Signature-256 is missing', claimedDeliveryId: undefined }),
+      expect.objectContaining({
+        reason: 'X-Hub-Signature-256 is missing',
+        claimedDeliveryId: undefined,
+      }),
     ]);
   });
 });

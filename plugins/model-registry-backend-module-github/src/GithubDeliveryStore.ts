@@ -9,7 +9,11 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
-export type DeliveryOutcome = 'processing' | 'registered' | 'ignored' | 'failed';
+export type DeliveryOutcome =
+  | 'processing'
+  | 'registered'
+  | 'ignored'
+  | 'failed';
 
 export interface GithubDeliveryRecord {
   deliveryId: string;
@@ -34,15 +38,30 @@ export interface GithubDeliveryStore {
    * (or is being processed) already. A delivery that failed may be claimed
    * again, so GitHub's redelivery can succeed.
    */
-  claim(delivery: { deliveryId: string; event: string; repository?: string }): Promise<boolean>;
-  settle(deliveryId: string, outcome: Exclude<DeliveryOutcome, 'processing'>, detail: string): Promise<void>;
+  claim(delivery: {
+    deliveryId: string;
+    event: string;
+    repository?: string;
+  }): Promise<boolean>;
+  settle(
+    deliveryId: string,
+    outcome: Exclude<DeliveryOutcome, 'processing'>,
+    detail: string,
+  ): Promise<void>;
   reject(rejection: Omit<GithubRejectionRecord, 'receivedAt'>): Promise<void>;
   /** The newest deliveries and rejections, newest first. */
-  recent(limit: number): Promise<{ deliveries: GithubDeliveryRecord[]; rejections: GithubRejectionRecord[] }>;
+  recent(
+    limit: number,
+  ): Promise<{
+    deliveries: GithubDeliveryRecord[];
+    rejections: GithubRejectionRecord[];
+  }>;
 }
 
 export class DatabaseGithubDeliveryStore implements GithubDeliveryStore {
-  static async create(database: DatabaseService): Promise<DatabaseGithubDeliveryStore> {
+  static async create(
+    database: DatabaseService,
+  ): Promise<DatabaseGithubDeliveryStore> {
     const client = await database.getClient();
     if (!database.migrations?.skip) {
       await client.migrate.latest({
@@ -55,7 +74,11 @@ export class DatabaseGithubDeliveryStore implements GithubDeliveryStore {
 
   private constructor(private readonly db: Knex) {}
 
-  async claim(delivery: { deliveryId: string; event: string; repository?: string }) {
+  async claim(delivery: {
+    deliveryId: string;
+    event: string;
+    repository?: string;
+  }) {
     const row = {
       delivery_id: delivery.deliveryId,
       event: delivery.event,
@@ -72,11 +95,19 @@ export class DatabaseGithubDeliveryStore implements GithubDeliveryStore {
     if (inserted.length > 0) return true;
     const retried = await this.db('model_registry_github_deliveries')
       .where({ delivery_id: delivery.deliveryId, outcome: 'failed' })
-      .update({ outcome: 'processing', detail: '', received_at: row.received_at });
+      .update({
+        outcome: 'processing',
+        detail: '',
+        received_at: row.received_at,
+      });
     return retried > 0;
   }
 
-  async settle(deliveryId: string, outcome: Exclude<DeliveryOutcome, 'processing'>, detail: string) {
+  async settle(
+    deliveryId: string,
+    outcome: Exclude<DeliveryOutcome, 'processing'>,
+    detail: string,
+  ) {
     await this.db('model_registry_github_deliveries')
       .where({ delivery_id: deliveryId })
       .update({ outcome, detail: detail.slice(0, 4000) });

@@ -129,7 +129,9 @@ describe('GitHub module', () => {
     // the previous secret (rotation).
     const push = example('push', p => p.ref === 'refs/heads/master');
     const pushed = await deliver('push', push, 'd-push', 201, PREVIOUS);
-    expect(pushed.body.versions).toEqual([{ model: 'hello-model', version: 2 }]);
+    expect(pushed.body.versions).toEqual([
+      { model: 'hello-model', version: 2 },
+    ]);
     expect((await version('hello-model', 2)).source).toEqual({
       commit: JSON.parse(push).after,
       uri: JSON.parse(push).compare,
@@ -160,13 +162,19 @@ describe('GitHub module', () => {
       'workflow_run',
       p => p.action === 'completed' && p.workflow_run.conclusion === null,
     );
-    expect((await deliver('workflow_run', unfinished, 'd-run-2', 200)).body).toEqual({
+    expect(
+      (await deliver('workflow_run', unfinished, 'd-run-2', 200)).body,
+    ).toEqual({
       outcome: 'ignored',
       reason: 'workflow_run completed (no conclusion)',
     });
     const tag = example('push', p => p.ref !== 'refs/heads/master');
-    expect((await deliver('push', tag, 'd-tag', 200)).body.outcome).toBe('ignored');
-    expect((await deliver('ping', example('ping'), 'd-ping', 200)).body).toEqual({
+    expect((await deliver('push', tag, 'd-tag', 200)).body.outcome).toBe(
+      'ignored',
+    );
+    expect(
+      (await deliver('ping', example('ping'), 'd-ping', 200)).body,
+    ).toEqual({
       outcome: 'pong',
     });
 
@@ -186,13 +194,17 @@ describe('GitHub module', () => {
       .get('/api/model-registry/github/deliveries')
       .set('Authorization', auth)
       .expect(200);
-    expect(log.body.rejections.map((r: any) => [r.claimedDeliveryId, r.reason])).toEqual([
+    expect(
+      log.body.rejections.map((r: any) => [r.claimedDeliveryId, r.reason]),
+    ).toEqual([
       ['d-tampered', 'X-Hub-Signature-256 does not match'],
       ['d-forged', 'X-Hub-Signature-256 does not match'],
       ['d-unsigned', 'X-Hub-Signature-256 is missing'],
     ]);
     expect(
-      Object.fromEntries(log.body.deliveries.map((d: any) => [d.deliveryId, d.outcome])),
+      Object.fromEntries(
+        log.body.deliveries.map((d: any) => [d.deliveryId, d.outcome]),
+      ),
     ).toEqual({
       'd-release': 'registered',
       'd-push': 'registered',

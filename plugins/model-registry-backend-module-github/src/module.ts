@@ -30,7 +30,9 @@ export const modelRegistryModuleGithub = createBackendModule({
       async init(deps) {
         const github = deps.config.getOptionalConfig('modelRegistry.github');
         if (!github) {
-          deps.logger.info('GitHub webhooks are not configured (modelRegistry.github); off');
+          deps.logger.info(
+            'GitHub webhooks are not configured (modelRegistry.github); off',
+          );
           return;
         }
         const secrets = [
@@ -44,7 +46,8 @@ export const modelRegistryModuleGithub = createBackendModule({
             'modelRegistry.github.webhookSecret and previousWebhookSecret must be at least 16 characters',
           );
         }
-        const metadataFile = github.getOptionalString('metadataFile') ?? 'model.yaml';
+        const metadataFile =
+          github.getOptionalString('metadataFile') ?? 'model.yaml';
         if (!metadataFile || metadataFile.startsWith('/')) {
           throw new Error(
             `modelRegistry.github.metadataFile must be a path relative to the repository root, got "${metadataFile}"`,

@@ -56,7 +56,12 @@ async function modelsOf(
         kind: MODEL_ENTITY_KIND,
         [`metadata.annotations.${ANNOTATION_GITHUB_PROJECT_SLUG}`]: repository,
       },
-      fields: ['kind', 'metadata.name', 'metadata.annotations', 'spec.registryName'],
+      fields: [
+        'kind',
+        'metadata.name',
+        'metadata.annotations',
+        'spec.registryName',
+      ],
     },
     { credentials: await auth.getOwnServiceCredentials() },
   );
@@ -88,22 +93,29 @@ export function createGithubRouter(options: {
     async (req, res) => {
       const event = req.header('x-github-event');
       const deliveryId = req.header('x-github-delivery');
-      const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const body: Buffer = Buffer.isBuffer(req.body)
+        ? req.body
+        : Buffer.alloc(0);
       const signature = req.header('x-hub-signature-256');
       if (!verifySignature(options.secrets, body, signature)) {
         const reason = signature
           ? 'X-Hub-Signature-256 does not match'
           : 'X-Hub-Signature-256 is missing';
         await store.reject({ claimedDeliveryId: deliveryId, event, reason });
-        logger.warn(`Refused GitHub delivery ${deliveryId ?? '(no id)'}: ${reason}`);
-        res.status(401).json({ error: { name: 'AuthenticationError', message: reason } });
+        logger.warn(
+          `Refused GitHub delivery ${deliveryId ?? '(no id)'}: ${reason}`,
+        );
+        res
+          .status(401)
+          .json({ error: { name: 'AuthenticationError', message: reason } });
         return;
       }
       if (!event || !deliveryId || !/^[A-Za-z0-9-]{1,64}$/.test(deliveryId)) {
         res.status(400).json({
           error: {
             name: 'InputError',
-            message: 'X-GitHub-Event and X-GitHub-Delivery (1-64 letters, digits, -) are required',
+            message:
+              'X-GitHub-Event and X-GitHub-Delivery (1-64 letters, digits, -) are required',
           },
         });
         return;
@@ -113,7 +125,11 @@ export function createGithubRouter(options: {
         payload = JSON.parse(body.toString('utf8'));
       } catch {
         res.status(400).json({
-          error: { name: 'InputError', message: 'The body is not JSON (set the content type to application/json)' },
+          error: {
+            name: 'InputError',
+            message:
+              'The body is not JSON (set the content type to application/json)',
+          },
         });
         return;
       }
@@ -125,7 +141,13 @@ export function createGithubRouter(options: {
         metadataFile: options.metadataFile,
         deliveryId,
       });
-      if (!(await store.claim({ deliveryId, event, repository: action.repository }))) {
+      if (
+        !(await store.claim({
+          deliveryId,
+          event,
+          repository: action.repository,
+        }))
+      ) {
         res.status(200).json({ outcome: 'duplicate' });
         return;
       }
@@ -145,7 +167,11 @@ export function createGithubRouter(options: {
         const credentials = await auth.getOwnServiceCredentials();
         const versions = [];
         for (const model of models) {
-          const created = await registry.registerVersion(model, action.register, { credentials });
+          const created = await registry.registerVersion(
+            model,
+            action.register,
+            { credentials },
+          );
           versions.push({ model, version: created.version });
         }
         await store.settle(
@@ -156,7 +182,9 @@ export function createGithubRouter(options: {
         res.status(201).json({ outcome: 'registered', versions });
       } catch (error) {
         const status = (error as { statusCode?: number }).statusCode;
-        const message = `Registering the version failed: ${(error as Error).message}`;
+        const message = `Registering the version failed: ${
+          (error as Error).message
+        }`;
         await store.settle(deliveryId, 'failed', message);
         logger.warn(`GitHub delivery ${deliveryId}: ${message}`);
         // The registry refused (4xx): redelivering will not help. Otherwise
@@ -169,13 +197,17 @@ export function createGithubRouter(options: {
   );
 
   router.get('/github/deliveries', async (req, res) => {
-    const credentials = await options.httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await options.httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const [decision] = await options.permissions.authorize(
       [{ permission: deliveryReadPermission }],
       { credentials },
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`not allowed: ${deliveryReadPermission.name} is required`);
+      throw new NotAllowedError(
+        `not allowed: ${deliveryReadPermission.name} is required`,
+      );
     }
     res.json(await store.recent(100));
   });

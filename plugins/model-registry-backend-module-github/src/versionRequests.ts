@@ -57,9 +57,9 @@ export function versionRequestOf(
         repository,
         register: {
           description: clip(
-            `Release ${release.tag_name}${release.name ? `: ${release.name}` : ''}${
-              release.body ? `\n\n${release.body}` : ''
-            }`,
+            `Release ${release.tag_name}${
+              release.name ? `: ${release.name}` : ''
+            }${release.body ? `\n\n${release.body}` : ''}`,
             10_000,
           ),
           source: {
@@ -70,7 +70,9 @@ export function versionRequestOf(
             ? {
                 artifact: {
                   uri: asset.browser_download_url,
-                  ...(Number.isSafeInteger(asset.size) ? { size: asset.size } : {}),
+                  ...(Number.isSafeInteger(asset.size)
+                    ? { size: asset.size }
+                    : {}),
                 },
               }
             : {}),
@@ -88,17 +90,24 @@ export function versionRequestOf(
         return { ignore: `push to ${payload.ref}, not ${branch}`, repository };
       }
       const touched = (payload.commits ?? []).some((c: any) =>
-        [...(c.added ?? []), ...(c.modified ?? [])].includes(options.metadataFile),
+        [...(c.added ?? []), ...(c.modified ?? [])].includes(
+          options.metadataFile,
+        ),
       );
       if (!touched) {
-        return { ignore: `push does not touch ${options.metadataFile}`, repository };
+        return {
+          ignore: `push does not touch ${options.metadataFile}`,
+          repository,
+        };
       }
       const head = payload.head_commit ?? {};
       return {
         repository,
         register: {
           description: clip(
-            `${options.metadataFile} changed in ${repository}: ${head.message ?? ''}`.trim(),
+            `${options.metadataFile} changed in ${repository}: ${
+              head.message ?? ''
+            }`.trim(),
             10_000,
           ),
           source: {
@@ -113,7 +122,9 @@ export function versionRequestOf(
       const run = payload.workflow_run ?? {};
       if (payload.action !== 'completed' || run.conclusion !== 'success') {
         return {
-          ignore: `workflow_run ${payload.action} (${run.conclusion ?? 'no conclusion'})`,
+          ignore: `workflow_run ${payload.action} (${
+            run.conclusion ?? 'no conclusion'
+          })`,
           repository,
         };
       }

@@ -23,7 +23,9 @@ exports.up = async function up(knex) {
     table.primary(['model', 'kind', 'subject']);
   });
   await knex.schema.createTable('model_registry_jira_events', table => {
-    table.comment('Registry events the Jira module handled (done) or began (started)');
+    table.comment(
+      'Registry events the Jira module handled (done) or began (started)',
+    );
     table.string('event_id', 64).primary();
     table.string('state', 16).notNullable();
     table.string('issue_key', 64).nullable();

@@ -92,10 +92,15 @@ export function createWebhookSender(options: {
             continue;
           }
           const after = retryAfterSeconds(response.headers.get('retry-after'));
-          if (after !== undefined && (response.status === 429 || response.status === 503)) {
+          if (
+            after !== undefined &&
+            (response.status === 429 || response.status === 503)
+          ) {
             retryAfterMs = Math.max(retryAfterMs, after * 1000);
           }
-          failures.push(`${webhook.id} (${webhook.url}) answered ${response.status}`);
+          failures.push(
+            `${webhook.id} (${webhook.url}) answered ${response.status}`,
+          );
         } catch (error) {
           failures.push(`${webhook.id} (${webhook.url}) failed: ${error}`);
         }

@@ -62,7 +62,9 @@ function fromRow(row: Row): StoredWebhook {
 }
 
 export class DatabaseWebhookStore implements WebhookStore {
-  static async create(database: DatabaseService): Promise<DatabaseWebhookStore> {
+  static async create(
+    database: DatabaseService,
+  ): Promise<DatabaseWebhookStore> {
     const client = await database.getClient();
     if (!database.migrations?.skip) {
       await client.migrate.latest({
@@ -111,7 +113,9 @@ export class DatabaseWebhookStore implements WebhookStore {
     await this.db('model_registry_webhook_sends')
       .where({ webhook_id: id })
       .delete();
-    return (await this.db('model_registry_webhooks').where({ id }).delete()) > 0;
+    return (
+      (await this.db('model_registry_webhooks').where({ id }).delete()) > 0
+    );
   }
 
   async sentTo(eventId: string, webhookIds: string[]) {

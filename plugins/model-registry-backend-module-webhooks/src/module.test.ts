@@ -19,14 +19,20 @@ import module from './index';
 jest.setTimeout(90_000);
 
 /** The README's verification snippet, as a receiver would run it. */
-function verify(secret: string, headers: http.IncomingHttpHeaders, body: string) {
+function verify(
+  secret: string,
+  headers: http.IncomingHttpHeaders,
+  body: string,
+) {
   const id = headers['webhook-id'];
   const timestamp = headers['webhook-timestamp'];
   const signatures = String(headers['webhook-signature'] ?? '');
   if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) return false;
   const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
   const expected = Buffer.from(
-    `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`,
+    `v1,${createHmac('sha256', key)
+      .update(`${id}.${timestamp}.${body}`)
+      .digest('base64')}`,
   );
   return signatures.split(' ').some(s => {
     const given = Buffer.from(s);
@@ -36,7 +42,8 @@ function verify(secret: string, headers: http.IncomingHttpHeaders, body: string)
 
 /** A receiver: records what it gets, answers `status()` (default 204). */
 async function startReceiver(status: () => number = () => 204) {
-  const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
+  const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> =
+    [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', c => (body += c));
@@ -104,7 +111,12 @@ describe('webhooks module', () => {
     await api
       .post('/api/model-registry/webhooks')
       .set('Authorization', auth)
-      .send({ url: flaky.url, events: ['model.deleted', 'version.registered'], models: ['churn'], secret })
+      .send({
+        url: flaky.url,
+        events: ['model.deleted', 'version.registered'],
+        models: ['churn'],
+        secret,
+      })
       .expect(201);
     const listed = await api
       .get('/api/model-registry/webhooks')
@@ -119,17 +131,33 @@ describe('webhooks module', () => {
       createdAt: expect.any(String),
     });
 
-    await api.post('/api/model-registry/models').set('Authorization', auth)
-      .send({ name: 'churn', owner: 'group:default/ds' }).expect(201);
-    await api.post('/api/model-registry/models/churn/versions').set('Authorization', auth)
-      .send({ artifact: { uri: 'https://models.example/churn/1' } }).expect(201);
-    await api.patch('/api/model-registry/models/churn').set('Authorization', auth)
-      .send({ description: 'Churn' }).expect(200);
+    await api
+      .post('/api/model-registry/models')
+      .set('Authorization', auth)
+      .send({ name: 'churn', owner: 'group:default/ds' })
+      .expect(201);
+    await api
+      .post('/api/model-registry/models/churn/versions')
+      .set('Authorization', auth)
+      .send({ artifact: { uri: 'https://models.example/churn/1' } })
+      .expect(201);
+    await api
+      .patch('/api/model-registry/models/churn')
+      .set('Authorization', auth)
+      .send({ description: 'Churn' })
+      .expect(200);
 
-    await waitFor('three events at the first webhook', () => all.received.length === 3);
+    await waitFor(
+      'three events at the first webhook',
+      () => all.received.length === 3,
+    );
     await waitFor('the flaky webhook', () => flaky.received.length === 1);
     const types = all.received.map(r => JSON.parse(r.body).type);
-    expect(types).toEqual(['model.created', 'version.registered', 'model.updated']);
+    expect(types).toEqual([
+      'model.created',
+      'version.registered',
+      'model.updated',
+    ]);
     for (const r of all.received) {
       expect(verify(registered.body.secret, r.headers, r.body)).toBe(true);
       expect(verify(secret, r.headers, r.body)).toBe(false);
@@ -141,23 +169,40 @@ describe('webhooks module', () => {
       type: 'version.registered',
       model: 'churn',
       createdAt: expect.any(String),
-      payload: { model: 'churn', version: 1, status: 'READY', actor: 'user:default/ada' },
+      payload: {
+        model: 'churn',
+        version: 1,
+        status: 'READY',
+        actor: 'user:default/ada',
+      },
     });
-    expect(verify(secret, flaky.received[0].headers, flaky.received[0].body)).toBe(true);
+    expect(
+      verify(secret, flaky.received[0].headers, flaky.received[0].body),
+    ).toBe(true);
     // The retries after 500 and 429 did not send the event twice elsewhere.
-    expect(all.received.filter(r => r.headers['webhook-id'] === delivered.id)).toHaveLength(1);
+    expect(
+      all.received.filter(r => r.headers['webhook-id'] === delivered.id),
+    ).toHaveLength(1);
     const log = await api
       .get('/api/model-registry/deliveries?subscriber=webhooks')
       .set('Authorization', auth)
       .expect(200);
-    expect(log.body.items.find((d: any) => d.eventId === delivered.id)).toMatchObject({
+    expect(
+      log.body.items.find((d: any) => d.eventId === delivered.id),
+    ).toMatchObject({
       status: 'delivered',
       attempts: 2,
     });
 
     // Deletions are events too; a deleted webhook gets nothing more.
-    await api.delete(`/api/model-registry/webhooks/${registered.body.id}`).set('Authorization', auth).expect(204);
-    await api.delete(`/api/model-registry/webhooks/${registered.body.id}`).set('Authorization', auth).expect(404);
+    await api
+      .delete(`/api/model-registry/webhooks/${registered.body.id}`)
+      .set('Authorization', auth)
+      .expect(204);
+    await api
+      .delete(`/api/model-registry/webhooks/${registered.body.id}`)
+      .set('Authorization', auth)
+      .expect(404);
     await all.close();
     await flaky.close();
   });
@@ -165,9 +210,15 @@ describe('webhooks module', () => {
   it.each([
     [{ url: 'not a url' }, /url/],
     [{ url: 'ftp://example.com/hook' }, /url must be https or http/],
-    [{ url: 'https://example.com', events: ['model.exploded'] }, /unknown event type "model.exploded"/],
+    [
+      { url: 'https://example.com', events: ['model.exploded'] },
+      /unknown event type "model.exploded"/,
+    ],
     [{ url: 'https://example.com', models: ['Not_A_Model'] }, /models\.0/],
-    [{ url: 'https://example.com', secret: 'hunter2' }, /secret must be whsec_/],
+    [
+      { url: 'https://example.com', secret: 'hunter2' },
+      /secret must be whsec_/,
+    ],
     [{ url: 'https://example.com', extra: 1 }, /Unrecognized key/],
     [[], /expected object/],
   ])('answers 400 to %j', async (body, message) => {
@@ -178,7 +229,10 @@ describe('webhooks module', () => {
       .send(body as object)
       .expect(400);
     expect(answer.body.error.message).toMatch(message);
-    const listed = await api.get('/api/model-registry/webhooks').set('Authorization', auth).expect(200);
+    const listed = await api
+      .get('/api/model-registry/webhooks')
+      .set('Authorization', auth)
+      .expect(200);
     expect(listed.body.items).toEqual([]);
   });
 
@@ -186,8 +240,14 @@ describe('webhooks module', () => {
     const api = await start(
       mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
     );
-    await api.get('/api/model-registry/webhooks').set('Authorization', mockCredentials.none.header()).expect(401);
-    await api.get('/api/model-registry/webhooks').set('Authorization', auth).expect(403);
+    await api
+      .get('/api/model-registry/webhooks')
+      .set('Authorization', mockCredentials.none.header())
+      .expect(401);
+    await api
+      .get('/api/model-registry/webhooks')
+      .set('Authorization', auth)
+      .expect(403);
     const refused = await api
       .post('/api/model-registry/webhooks')
       .set('Authorization', auth)

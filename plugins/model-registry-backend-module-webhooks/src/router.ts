@@ -5,9 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  describeInvalidModelName,
-} from '@mlreg/plugin-model-registry-common';
+import { describeInvalidModelName } from '@mlreg/plugin-model-registry-common';
 import { MODEL_REGISTRY_EVENT_TYPES } from '@mlreg/plugin-model-registry-node';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -103,7 +101,9 @@ export function createWebhooksRouter(options: {
     try {
       const credentials = await authorize(req);
       if (!req.is('application/json')) {
-        throw new InputError('Invalid body: expected Content-Type application/json');
+        throw new InputError(
+          'Invalid body: expected Content-Type application/json',
+        );
       }
       const parsed = createRequest.safeParse(req.body);
       if (!parsed.success) {
@@ -115,13 +115,20 @@ export function createWebhooksRouter(options: {
       }
       const body = parsed.data;
       const protocol = new URL(body.url).protocol;
-      if (protocol !== 'https:' && !(protocol === 'http:' && options.allowInsecureUrls)) {
+      if (
+        protocol !== 'https:' &&
+        !(protocol === 'http:' && options.allowInsecureUrls)
+      ) {
         throw new InputError(
-          `Invalid body: url must be https${options.allowInsecureUrls ? ' or http' : ''}`,
+          `Invalid body: url must be https${
+            options.allowInsecureUrls ? ' or http' : ''
+          }`,
         );
       }
       if ((await store.count()) >= MAX_WEBHOOKS) {
-        throw new InputError(`At most ${MAX_WEBHOOKS} webhooks can be registered`);
+        throw new InputError(
+          `At most ${MAX_WEBHOOKS} webhooks can be registered`,
+        );
       }
       const webhook: StoredWebhook = {
         id: randomUUID(),
@@ -133,12 +140,18 @@ export function createWebhooksRouter(options: {
         createdBy:
           'userEntityRef' in credentials.principal
             ? credentials.principal.userEntityRef
-            : `service:${(credentials.principal as { subject: string }).subject}`,
+            : `service:${
+                (credentials.principal as { subject: string }).subject
+              }`,
         createdAt: new Date().toISOString(),
       };
       await store.create(webhook);
-      await audit.success({ meta: { webhookId: webhook.id, url: webhook.url } });
-      res.status(201).json({ ...publicWebhook(webhook), secret: webhook.secret });
+      await audit.success({
+        meta: { webhookId: webhook.id, url: webhook.url },
+      });
+      res
+        .status(201)
+        .json({ ...publicWebhook(webhook), secret: webhook.secret });
     } catch (error) {
       await audit.fail({ error: error as Error });
       throw error;

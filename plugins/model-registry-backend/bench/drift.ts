@@ -83,7 +83,9 @@ type Took = { wall: number; cpu: number };
 const show = (t: Took) =>
   `${t.wall.toFixed(2)} s wall, ${t.cpu.toFixed(2)} s CPU`;
 const rate = (n: number, t: Took) =>
-  `${Math.round(n / t.wall).toLocaleString('en')} (wall) / ${Math.round(n / t.cpu).toLocaleString('en')} (CPU)`;
+  `${Math.round(n / t.wall).toLocaleString('en')} (wall) / ${Math.round(
+    n / t.cpu,
+  ).toLocaleString('en')} (CPU)`;
 
 const SCIPY = `
 import sys, time, json, numpy as np
@@ -126,7 +128,9 @@ async function reportBench(dir: string) {
   const results = refs.map((ref, f) => sampleDrift(ref, curs[f], edges[f]));
   const ours = elapsed();
   console.log(
-    `drift report, ${FEATURES} numeric features, ${ROWS} vs ${ROWS} values, KS+PSI+JS+W1: ${show(ours)}`,
+    `drift report, ${FEATURES} numeric features, ${ROWS} vs ${ROWS} values, KS+PSI+JS+W1: ${show(
+      ours,
+    )}`,
   );
 
   const probe = spawnSync('python3', ['-c', 'import scipy, numpy'], {
@@ -169,7 +173,9 @@ async function reportBench(dir: string) {
     ),
   );
   console.log(
-    `  scipy on the same data: ${show(scipy)}; ratio scipy/ours ${(scipy.wall / ours.wall).toFixed(2)} wall, ${(scipy.cpu / ours.cpu).toFixed(2)} CPU`,
+    `  scipy on the same data: ${show(scipy)}; ratio scipy/ours ${(
+      scipy.wall / ours.wall
+    ).toFixed(2)} wall, ${(scipy.cpu / ours.cpu).toFixed(2)} CPU`,
   );
   console.log(
     `  largest differences to scipy: ${names
@@ -214,7 +220,13 @@ async function csvBench(dir: string) {
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);
   console.log(
-    `profiles from a ${ROWS}-row, ${FEATURES}-column CSV (${(size / 2 ** 20).toFixed(0)} MiB): ${show(took)}; ${rate(ROWS, took)} rows/s; peak RSS growth ${((peak - before) / 2 ** 20).toFixed(0)} MiB`,
+    `profiles from a ${ROWS}-row, ${FEATURES}-column CSV (${(
+      size /
+      2 ** 20
+    ).toFixed(0)} MiB): ${show(took)}; ${rate(
+      ROWS,
+      took,
+    )} rows/s; peak RSS growth ${((peak - before) / 2 ** 20).toFixed(0)} MiB`,
   );
   return profiles;
 }
@@ -256,7 +268,9 @@ function binnedBench(reference: Awaited<ReturnType<typeof csvBench>>) {
   const took = elapsed();
   const values = batches * ROWS_PER_BATCH * reference.length;
   console.log(
-    `pre-binned ingestion: ${batches} batches of ${ROWS_PER_BATCH} rows × ${reference.length} features: ${show(took)}; ${rate(values, took)} values/s`,
+    `pre-binned ingestion: ${batches} batches of ${ROWS_PER_BATCH} rows × ${
+      reference.length
+    } features: ${show(took)}; ${rate(values, took)} values/s`,
   );
 }
 

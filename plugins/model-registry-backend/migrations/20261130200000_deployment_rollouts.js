@@ -21,14 +21,26 @@ exports.up = async function up(knex) {
       .notNullable()
       .defaultTo('manual')
       .comment('manual | alias | rollback | auto-rollback');
-    table.string('alias', 64).nullable().comment('The alias the environment follows');
+    table
+      .string('alias', 64)
+      .nullable()
+      .comment('The alias the environment follows');
     table
       .string('trigger_event_id', 64)
       .nullable()
       .comment('The outbox event that started it, to start it once');
-    table.uuid('rollback_of').nullable().comment('The deployment a rollback replaced');
-    table.text('applied_revision').nullable().comment('JSON: what the target applied');
-    table.text('replaced_revision').nullable().comment('JSON: what it replaced');
+    table
+      .uuid('rollback_of')
+      .nullable()
+      .comment('The deployment a rollback replaced');
+    table
+      .text('applied_revision')
+      .nullable()
+      .comment('JSON: what the target applied');
+    table
+      .text('replaced_revision')
+      .nullable()
+      .comment('JSON: what it replaced');
     table
       .text('restores_revision')
       .nullable()
@@ -45,7 +57,9 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('deployment_sync', table => {
-    table.comment('Per model and environment: does the cluster serve the alias?');
+    table.comment(
+      'Per model and environment: does the cluster serve the alias?',
+    );
     table
       .uuid('model_id')
       .notNullable()

@@ -116,6 +116,7 @@ describe.each(databases.eachSupportedId())(
         target,
         status: 'failed',
         replacedVersion: 1,
+        trigger: 'manual',
         history: [
           { status: 'pending', at: at(4).toISOString(), message: 'rollout 3' },
           { status: 'progressing', at: at(10).toISOString() },
