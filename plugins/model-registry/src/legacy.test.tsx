@@ -175,7 +175,11 @@ describe('legacy frontend system exports', () => {
   it.each([
     ['Versions', EntityModelVersionsContent, 'No versions registered yet'],
     ['Drift', EntityModelDriftContent, 'No drift reports yet'],
-    ['Deployments', EntityModelDeploymentsContent, 'No deployments yet'],
+    [
+      'Deployments',
+      EntityModelDeploymentsContent,
+      'No environments configured',
+    ],
     ['History', EntityModelHistoryContent, 'No changes recorded yet'],
   ])(
     'renders the %s tab in a legacy app',
@@ -189,6 +193,10 @@ describe('legacy frontend system exports', () => {
         ),
         http.get(
           '*/api/model-registry/models/fraud-detector/deployments',
+          empty,
+        ),
+        http.get(
+          '*/api/model-registry/models/fraud-detector/environments',
           empty,
         ),
         http.get('*/api/model-registry/models/fraud-detector/audit', empty),
