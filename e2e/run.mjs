@@ -192,10 +192,11 @@ try {
         .waitFor();
       for (const alias of ['champion → v3', 'production → v2', 'staging → v3'])
         await page.getByText(alias, { exact: true }).waitFor();
-      // Key metric of the production version; no deployer, no drift engine.
+      // Key metric of the production version; no environment configured;
+      // the seeded drifting production batch of v2.
       await page.getByText('auc 0.934 (v2)', { exact: true }).waitFor();
       await page.getByText('Never deployed', { exact: true }).waitFor();
-      await page.getByText('Not monitored', { exact: true }).waitFor();
+      await page.getByText('Drifting', { exact: true }).waitFor();
       // The production version's card, from the seed.
       await page
         .getByText('Model card of version 2 (alias production)')
