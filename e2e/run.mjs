@@ -444,17 +444,21 @@ try {
     },
   );
 
-  await tabCheck('Deployments tab: the empty state', async () => {
-    await tab('Deployments').click();
-    await page.waitForURL(`**${entityPath}/deployments`);
-    await page.getByText('No deployments yet').waitFor();
-    await shot('model-deployments');
-  });
+  await tabCheck(
+    'Deployments tab: how to configure an environment',
+    async () => {
+      await tab('Deployments').click();
+      await page.waitForURL(`**${entityPath}/deployments`);
+      await page.getByText('No environments configured').waitFor();
+      await shot('model-deployments');
+    },
+  );
 
-  await tabCheck('Drift tab: the empty state', async () => {
+  await tabCheck("Drift tab: the seeded batch's computed drift", async () => {
     await tab('Drift').click();
     await page.waitForURL(`**${entityPath}/drift`);
-    await page.getByText('No drift reports yet').waitFor();
+    await page.getByText('Drift score per window').waitFor();
+    await page.getByText('Verdict per window').waitFor();
     await shot('model-drift');
   });
 } catch (error) {
