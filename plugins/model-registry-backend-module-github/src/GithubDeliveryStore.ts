@@ -50,9 +50,7 @@ export interface GithubDeliveryStore {
   ): Promise<void>;
   reject(rejection: Omit<GithubRejectionRecord, 'receivedAt'>): Promise<void>;
   /** The newest deliveries and rejections, newest first. */
-  recent(
-    limit: number,
-  ): Promise<{
+  recent(limit: number): Promise<{
     deliveries: GithubDeliveryRecord[];
     rejections: GithubRejectionRecord[];
   }>;
