@@ -2,7 +2,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ensureBareRepository } from '../hosts/git';
-import { serveGitRequest } from '../localGit/gitHttpBackend';
+import { serveHostGit } from './gitRepos';
 
 /** A repository the fake GitHub holds. */
 export type FakeGithubRepo = {
@@ -53,22 +53,13 @@ export async function startFakeGithub(options: {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith('/git/')) {
-      // git clients send the token as the basic auth password.
-      const auth = Buffer.from(
-        (req.headers.authorization ?? '').replace(/^Basic /, ''),
-        'base64',
-      ).toString();
-      if (!auth.endsWith(`:${token}`)) {
-        res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="GitHub"' });
-        res.end();
-        return;
-      }
-      serveGitRequest({
-        root: options.gitRoot,
-        pathInfo: url.pathname.slice(4),
+      serveHostGit({
         req,
         res,
-        allowPush: true,
+        pathname: url.pathname,
+        gitRoot: options.gitRoot,
+        token,
+        realm: 'GitHub',
       });
       return;
     }

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ensureBareRepository } from '../hosts/git';
-import { serveGitRequest } from '../localGit/gitHttpBackend';
+import { serveHostGit } from './gitRepos';
 
 /** A project the fake GitLab holds. */
 export type FakeGitlabProject = {
@@ -53,21 +53,14 @@ export async function startFakeGitlab(options: {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith('/git/')) {
-      const auth = Buffer.from(
-        (req.headers.authorization ?? '').replace(/^Basic /, ''),
-        'base64',
-      ).toString();
-      if (auth !== `oauth2:${token}`) {
-        res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="GitLab"' });
-        res.end();
-        return;
-      }
-      serveGitRequest({
-        root: options.gitRoot,
-        pathInfo: url.pathname.slice(4),
+      serveHostGit({
         req,
         res,
-        allowPush: true,
+        pathname: url.pathname,
+        gitRoot: options.gitRoot,
+        token,
+        realm: 'GitLab',
+        user: 'oauth2',
       });
       return;
     }
